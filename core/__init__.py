@@ -1,0 +1,1 @@
+"""The trunk: settings, database engine and tables, migrations, errors. Imports nothing of ours."""

@@ -1,0 +1,72 @@
+"""One SQLAlchemy engine per process and per URL, tuned for SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from core.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def get_engine(url: str) -> Engine:
+    """Return the process's engine for ``url``, creating it on first use.
+
+    SQLite files get WAL journaling (readers never block the writer), a busy
+    timeout and enforced foreign keys; their parent directory is created.
+
+    Args:
+        url: A SQLAlchemy URL such as ``sqlite:///barometer-data/barometer.db`` or
+            ``postgresql+psycopg://user@host/db``.
+
+    Returns:
+        The engine.
+
+    Raises:
+        ConfigError: The URL cannot be parsed or names an unsupported database.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise ConfigError(
+            "database_url is not a valid SQLAlchemy URL; expected e.g. "
+            "'sqlite:///barometer-data/barometer.db' or 'postgresql+psycopg://user@host/db'"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed.database)
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise ConfigError(
+        f"database_url must name sqlite or postgresql, got {backend!r}"
+    )
+
+
+def _sqlite_engine(database: str | None) -> Engine:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{database or ''}")
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def dialect_name(engine: Engine) -> str:
+    """``"sqlite"`` or ``"postgresql"``."""
+    return engine.dialect.name

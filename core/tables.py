@@ -1,0 +1,102 @@
+"""The store's tables (SQLAlchemy Core), shared by every stage and by the migrations.
+
+Times are stored as naive UTC datetimes on both SQLite and PostgreSQL. Author
+columns hold keyed pseudonyms (16 hex characters), never a raw id.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ingest_batches = Table(
+    "ingest_batches",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # running | done | failed
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("read", Integer, nullable=False, default=0),
+    Column("stored", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0),
+    Column("quarantined", Integer, nullable=False, default=0),
+    Column("unknown_fields", Integer, nullable=False, default=0),
+    Column("error", Text),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False),
+    Column("source_id", String(255), nullable=False),
+    Column("batch_id", Id, ForeignKey("ingest_batches.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("author", String(16)),
+    Column("declared_org_unit", String(255)),
+    # The unit reports use: declared_org_unit rolled up until it has k authors (P5).
+    Column("org_unit", String(255)),
+    Column("channel", String(128)),
+    Column("thread_id", String(128)),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(32), nullable=False),
+    # Same author, same day, same text: stored once. NULL when the author is unknown.
+    Column("dedup_key", String(32)),
+    Column("ingested_at", DateTime, nullable=False),
+    UniqueConstraint("source", "source_id", name="uq_posts_source_source_id"),
+    UniqueConstraint("dedup_key", name="uq_posts_dedup_key"),
+    Index("ix_posts_created_at", "created_at"),
+    Index("ix_posts_org_unit", "org_unit"),
+    Index("ix_posts_declared_org_unit_author", "declared_org_unit", "author"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("batch_id", Id, ForeignKey("ingest_batches.id"), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("line", Integer),
+    Column("member", String(255)),  # the archive member, for zipped exports
+    Column("field", String(64)),
+    Column("reason", Text, nullable=False),
+    Column("record", Text, nullable=False),  # after redaction, never the raw record
+    Column("record_hash", String(32), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("source", "record_hash", name="uq_quarantine_source_record_hash"),
+)
+
+org_units = Table(
+    "org_units",
+    metadata,
+    Column("path", String(255), primary_key=True),
+    Column("parent", String(255)),
+    Column("depth", Integer, nullable=False),
+    Column("authors", Integer, nullable=False),  # distinct authors in the unit and its children
+    Column("reported_as", String(255)),  # the unit its posts are reported under (P5)
+)

@@ -1,0 +1,1 @@
+"""The first stage: read sources, validate records, anonymize them, store them exactly once."""

@@ -1,0 +1,219 @@
+"""The PII recognizers Barometer adds to Presidio, registered by entity name.
+
+Each factory returns Presidio recognizers for one entity type: spaCy's NER and
+a name-list recognizer for PERSON, Presidio's IP recognizer, and patterns for
+the rest. EMAIL, URL and PHONE use the project's own patterns rather than
+Presidio's: those validate domains against the public suffix list, which
+tldextract tries to download at run time, and they reject the internal hosts
+(``.corp``, ``.internal``) that company posts are full of. EMPLOYEE_ID formats
+come from settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecognizer
+
+from core.errors import ConfigError
+from ingest.names import NameListRecognizer
+
+CASE_SENSITIVE = re.DOTALL | re.MULTILINE
+IGNORE_CASE = CASE_SENSITIVE | re.IGNORECASE
+_URL_TAIL = r"""[^\s<>"'`]*[^\s<>"'`.,;:!?)\]}]"""
+
+EMAIL_PATTERN = Pattern(
+    "email", r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+", 0.9
+)
+URL_PATTERNS = (
+    Pattern("url_scheme", rf"\b(?:https?|ftp)://{_URL_TAIL}", 0.9),
+    Pattern("url_www", rf"\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#:]{_URL_TAIL})?", 0.85),
+    # bare host with a path: wiki.corp.example/x, go.example.com/abc
+    Pattern("url_host_path", rf"(?<![@\w.])[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+/{_URL_TAIL}", 0.5),
+)
+_EXTENSION = r"(?:\s*(?:ext\.?|x|#)\s*\d{1,5})?"
+PHONE_PATTERNS = (
+    # +1 415-555-0132, +44 20 7946 0958, +91 98765 43210, +1 (650) 555-0178
+    Pattern(
+        "phone_international",
+        rf"(?<![\w+])\+\d{{1,3}}[\s.-]?(?:\(\d{{1,4}}\)[\s.-]?)?\d{{1,5}}(?:[\s.-]\d{{2,5}}){{1,4}}{_EXTENSION}",
+        0.8,
+    ),
+    # (212) 555-0199, 415-555-0132, 555.867.5309, 1-800-555-0100
+    Pattern(
+        "phone_north_america",
+        rf"(?<![\w-])(?:1[\s.-])?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-])\d{{3}}[\s.-]\d{{4}}\b{_EXTENSION}",
+        0.75,
+    ),
+    # 07700 900123, 020 7946 0958
+    Pattern("phone_uk", rf"(?<![\w-])0\d{{2,4}}\s?\d{{3,4}}\s?\d{{3,4}}\b{_EXTENSION}", 0.6),
+    # 555-0142: a local number
+    Pattern("phone_local", rf"(?<![\w.-])\d{{3}}-\d{{4}}\b(?![-.]\d){_EXTENSION}", 0.5),
+)
+
+_STREET_SUFFIX = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|"
+    r"Way|Parkway|Pkwy|Terrace|Ter|Circle|Cir|Square|Sq|Highway|Hwy|Crescent|Cres|Close|Row|"
+    r"Walk|Gardens|Gdns|Alley|Plaza|Trail|Mews|Hill|Green|Park)"
+)
+_STREET_PREFIX = r"(?:Calle|Carrera|Avenida|Rua|Rue|Via|Viale|Piazza|Place|Boulevard|Avenue|Chemin|Quai)"
+_PARTICLE = r"(?:de|del|de la|de l'|los|las|das|do|da|du|des|della|di)"
+_NAME_WORD = r"(?:[A-Z][a-zA-Z'-]+|\d{1,3}(?:st|nd|rd|th))"
+_DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW)\.?"
+_NUMBER = r"\b\d{1,5}[A-Za-z]?(?:-\d{1,4})?,?"
+_POSTCODE = (
+    r"(?:\d{5}(?:-\d{4})?"  # US ZIP, French and German codes
+    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d"  # Canada
+    r"|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}"  # UK
+    r"|[A-Z]\d{2}\s?[A-Z0-9]{4}"  # Ireland
+    r"|\d{3}\s?\d{3}|\d{4})"  # India, Australia
+)
+# Unit, city, state or province, postcode, in any usual order after the street.
+_ADDRESS_TAIL = (
+    r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|#)\.?\s*#?\w{1,5})?"
+    rf"(?:,\s*(?:{_POSTCODE}\s+)?[A-Z][a-z]+(?:[\s-][A-Z][a-z]+){{0,2}})?"
+    r"(?:,?\s+[A-Z]{2,3}\b)?"
+    rf"(?:,?\s+{_POSTCODE}\b)?"
+)
+ADDRESS_PATTERNS = (
+    # 221B Baker Street, 233 S Wacker Dr, 1000 Vermont Ave NW, Washington, DC 20005
+    Pattern(
+        "street_address",
+        r"(?:\b(?:Flat|Apt|Apartment|Unit|Suite)\s+\w{1,5},?\s+)?"
+        rf"{_NUMBER}\s+(?:{_DIRECTION}\s+)?(?:{_NAME_WORD}\s+){{1,3}}{_STREET_SUFFIX}\b\.?"
+        rf"(?:\s+{_DIRECTION}(?![\w]))?{_ADDRESS_TAIL}",
+        0.7,
+    ),
+    # 17 Rue de Rivoli, 75004 Paris; 302 Calle Ocho, Miami, FL 33135
+    Pattern(
+        "street_prefix_address",
+        rf"{_NUMBER}\s+(?i:{_STREET_PREFIX})\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}"
+        rf"(?:\s+{_NAME_WORD}){{0,2}}{_ADDRESS_TAIL}",
+        0.7,
+    ),
+    # Hauptstraße 5, 10115 Berlin
+    Pattern(
+        "german_address",
+        r"\b[A-Z][a-zäöüß]+(?:straße|strasse|weg|platz|allee|gasse|ring)\s+\d{1,4}[a-z]?"
+        + _ADDRESS_TAIL,
+        0.7,
+    ),
+    # UK postcodes on their own: SW1A 1AA
+    Pattern("uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", 0.6),
+)
+
+HANDLE_PATTERN = Pattern(
+    "chat_handle",
+    # @dkim, @maria.g, @ops-lead-sam; not the @ inside an email, not Slack's broadcasts.
+    r"(?<![\w.@])@(?!(?:here|channel|everyone)\b)[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?",
+    0.85,
+)
+
+RecognizerFactory = Callable[[Sequence[str]], list[EntityRecognizer]]
+
+
+class _SpacyPersonRecognizer(SpacyRecognizer):
+    """spaCy's PERSON spans, less those with digits ("L6", "OPS-112"): no name has one."""
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
+        """PERSON spans from the pipeline's NER."""
+        results = super().analyze(text, entities, nlp_artifacts)
+        return [r for r in results if not any(c.isdigit() for c in text[r.start : r.end])]
+
+
+def _person(_: Sequence[str]) -> list[EntityRecognizer]:
+    return [_SpacyPersonRecognizer(supported_entities=["PERSON"]), NameListRecognizer()]
+
+
+def _email(_: Sequence[str]) -> list[EntityRecognizer]:
+    return [PatternRecognizer("EMAIL", patterns=[EMAIL_PATTERN], global_regex_flags=IGNORE_CASE)]
+
+
+def _phone(_: Sequence[str]) -> list[EntityRecognizer]:
+    return [PatternRecognizer("PHONE", patterns=list(PHONE_PATTERNS),
+                              global_regex_flags=CASE_SENSITIVE)]
+
+
+def _url(_: Sequence[str]) -> list[EntityRecognizer]:
+    return [PatternRecognizer("URL", patterns=list(URL_PATTERNS), global_regex_flags=IGNORE_CASE)]
+
+
+def _ip(_: Sequence[str]) -> list[EntityRecognizer]:
+    return [IpRecognizer()]
+
+
+def _handle(_: Sequence[str]) -> list[EntityRecognizer]:
+    return [PatternRecognizer("HANDLE", patterns=[HANDLE_PATTERN],
+                              global_regex_flags=CASE_SENSITIVE)]
+
+
+def _address(_: Sequence[str]) -> list[EntityRecognizer]:
+    return [PatternRecognizer("ADDRESS", patterns=list(ADDRESS_PATTERNS),
+                              global_regex_flags=CASE_SENSITIVE)]
+
+
+def _employee_id(patterns: Sequence[str]) -> list[EntityRecognizer]:
+    compiled = []
+    for number, regex in enumerate(patterns):
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise ConfigError(
+                f"employee_id_patterns[{number}] is not a valid regular expression ({exc}): "
+                f"{regex!r}"
+            ) from None
+        compiled.append(Pattern(f"employee_id_{number}", regex, 0.9))
+    if not compiled:
+        return []
+    return [PatternRecognizer("EMPLOYEE_ID", patterns=compiled, global_regex_flags=CASE_SENSITIVE)]
+
+
+RECOGNIZERS: dict[str, RecognizerFactory] = {
+    "PERSON": _person,
+    "EMAIL": _email,
+    "PHONE": _phone,
+    "URL": _url,
+    "IP": _ip,
+    "EMPLOYEE_ID": _employee_id,
+    "HANDLE": _handle,
+    "ADDRESS": _address,
+}
+# Presidio's names for the types whose recognizers it ships.
+PRESIDIO_NAMES = {"IP": "IP_ADDRESS"}
+ENTITY_TYPES = tuple(RECOGNIZERS)
+
+
+def build_recognizers(
+    entities: Sequence[str], employee_id_patterns: Sequence[str]
+) -> list[EntityRecognizer]:
+    """Recognizers for ``entities``.
+
+    Args:
+        entities: Entity types to detect, from ``ENTITY_TYPES``.
+        employee_id_patterns: Regular expressions for EMPLOYEE_ID.
+
+    Returns:
+        Presidio recognizers, ready for a registry.
+
+    Raises:
+        ConfigError: An entity type is unknown (the valid ones are listed) or a
+            pattern does not compile.
+    """
+    recognizers: list[EntityRecognizer] = []
+    for entity in entities:
+        if entity not in RECOGNIZERS:
+            raise ConfigError(
+                f"PII entity {entity!r} is unknown; choose from {', '.join(ENTITY_TYPES)}"
+            )
+        recognizers.extend(RECOGNIZERS[entity](employee_id_patterns))
+    return recognizers
+
+
+def placeholder_type(presidio_entity: str) -> str:
+    """Barometer's name for a Presidio entity type (``EMAIL_ADDRESS`` -> ``EMAIL``)."""
+    for ours, theirs in PRESIDIO_NAMES.items():
+        if theirs == presidio_entity:
+            return ours
+    return presidio_entity
