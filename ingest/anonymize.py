@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +81,12 @@ class Anonymizer:
             entity: OperatorConfig("replace", {"new_value": f"<{placeholder_type(entity)}>"})
             for entity in self._entities
         }
+
+    def submit(self, texts: list[str]) -> Future[list[str]]:
+        """Redact ``texts`` now; returns a finished future (the interface of ``ParallelAnonymizer``)."""
+        future: Future[list[str]] = Future()
+        future.set_result(self.redact_many(texts))
+        return future
 
     def redact(self, text: str) -> str:
         """The text with every detected PII span replaced by its placeholder."""
@@ -200,6 +206,13 @@ def _worker_init(config: AnonymizerConfig) -> None:
     _WORKER._load()
 
 
+def _worker_ready() -> bool:
+    import time
+
+    time.sleep(0.2)  # hold this worker so the next task starts another
+    return True
+
+
 def _worker_redact(texts: list[str]) -> list[str]:
     return _WORKER.redact_many(texts)
 
@@ -232,6 +245,9 @@ class ParallelAnonymizer:
             initializer=_worker_init,
             initargs=(self.config,),
         )
+        # Start every worker now, so loading the pipelines is not billed to the first batches.
+        for future in [self._pool.submit(_worker_ready) for _ in range(self.workers)]:
+            future.result()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -239,7 +255,7 @@ class ParallelAnonymizer:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def submit(self, texts: list[str]) -> Any:
+    def submit(self, texts: list[str]) -> Future[list[str]]:
         """Start redacting ``texts`` in a worker; returns a future of the redacted list."""
         assert self._pool is not None, "use ParallelAnonymizer as a context manager"
         return self._pool.submit(_worker_redact, texts)

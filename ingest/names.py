@@ -80,6 +80,15 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
+def is_plain_word(word: str) -> bool:
+    """Whether ``word`` is an English word or tool name and in no name list ("Email", "Slack")."""
+    key = word.lower()
+    known_name = key in _word_list("first_names.txt") or key in _word_list("last_names.txt")
+    return not known_name and (
+        key in _english_words() or key in _stop_words() or key in _word_list("ambiguous_words.txt")
+    )
+
+
 class NameListRecognizer(EntityRecognizer):
     """Finds PERSON spans by looking words up in name lists, with context rules.
 

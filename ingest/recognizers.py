@@ -18,7 +18,7 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecognizer
 
 from core.errors import ConfigError
-from ingest.names import NameListRecognizer
+from ingest.names import NameListRecognizer, is_plain_word
 
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
 IGNORE_CASE = CASE_SENSITIVE | re.IGNORECASE
@@ -115,12 +115,18 @@ RecognizerFactory = Callable[[Sequence[str]], list[EntityRecognizer]]
 
 
 class _SpacyPersonRecognizer(SpacyRecognizer):
-    """spaCy's PERSON spans, less those with digits ("L6", "OPS-112"): no name has one."""
+    """spaCy's PERSON spans, less two kinds of false alarm the small pipeline raises:
+    spans with digits ("L6", "OPS-112"; no name has one) and single everyday words
+    that are in no name list ("Email", "Reorg")."""
 
     def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
         """PERSON spans from the pipeline's NER."""
         results = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in results if not any(c.isdigit() for c in text[r.start : r.end])]
+        return [r for r in results if not _false_alarm(text[r.start : r.end])]
+
+
+def _false_alarm(span: str) -> bool:
+    return any(c.isdigit() for c in span) or (" " not in span and is_plain_word(span))
 
 
 def _person(_: Sequence[str]) -> list[EntityRecognizer]:

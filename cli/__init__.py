@@ -1,0 +1,1 @@
+"""The ``barometer`` command and the demo pipeline. Imports everything; nothing imports it."""

@@ -1,0 +1,257 @@
+"""The ``barometer`` command: one sub-command per job, settings read here and passed down.
+
+Every command exits non-zero with a one-line reason on failure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.errors import run_cli
+from core.settings import Settings, load_settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TLDEXTRACT_CACHE", str(Path.home() / ".cache" / "barometer-tldextract"))
+
+app = typer.Typer(
+    name="barometer",
+    help="Privacy-guarded sentiment and topic trends from internal forum posts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+quarantine_app = typer.Typer(help="Records set aside at ingest, and why.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(quarantine_app, name="quarantine")
+console = Console()
+errors = Console(stderr=True)
+
+
+@app.callback()
+def _configure(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("presidio-analyzer", "presidio-anonymizer"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from core.database import get_engine
+    from core.migrate import upgrade
+
+    engine = get_engine(settings.resolved_database_url)
+    upgrade(engine)
+    return engine
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration to the configured database."""
+    from core.database import get_engine
+    from core.migrate import current_revision, upgrade
+
+    settings = load_settings()
+    engine = get_engine(settings.resolved_database_url)
+    upgrade(engine)
+    console.print(f"database at revision {current_revision(engine)}")
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="Export to ingest: .jsonl .csv .parquet .json .zip")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="jsonl, csv, parquet, discourse or slack.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Name of the forum the file came from (default: format).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Anonymizer processes (default: settings).")
+    ] = None,
+) -> None:
+    """Read, validate, anonymize and store a forum export, exactly once."""
+    settings = load_settings()
+    result = ingest_path(settings, file, fmt=fmt, source=source, workers=workers)
+    table = Table(title=f"ingest batch {result.batch_id}: {file.name}")
+    for column in ("read", "stored", "updated", "duplicates", "quarantined"):
+        table.add_column(column, justify="right")
+    table.add_row(*(f"{getattr(result, c):,}" for c in ("read", "stored", "updated",
+                                                         "duplicates", "quarantined")))
+    console.print(table)
+    if result.quarantined:
+        console.print("see why with: barometer quarantine list --batch "
+                      f"{result.batch_id}", style="yellow")
+
+
+def ingest_path(
+    settings: Settings,
+    file: Path,
+    *,
+    fmt: str | None = None,
+    source: str | None = None,
+    workers: int | None = None,
+):  # type: ignore[no-untyped-def]
+    """Ingest ``file`` with a progress bar; used by ``ingest`` and ``demo``."""
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+
+    from ingest.anonymize import Anonymizer, ParallelAnonymizer
+    from ingest.pipeline import ingest_file
+    from ingest.pseudonym import Pseudonymizer
+    from ingest.sources import source_for
+
+    source_for(file, fmt)  # a missing or unknown file fails before the pipelines load
+    engine = _engine(settings)
+    config = anonymizer_config(settings)
+    count = workers or settings.ingest_workers
+    progress = Progress(SpinnerColumn(), "[progress.description]{task.description}",
+                        MofNCompleteColumn(), "records", TimeElapsedColumn(), console=errors,
+                        transient=True)
+    with progress:
+        task = progress.add_task(f"ingesting {file.name}", total=None)
+        redactor = ParallelAnonymizer(config, count) if count > 1 else None
+        with redactor or _nullcontext():
+            return ingest_file(
+                file,
+                engine=engine,
+                redactor=redactor or Anonymizer(config),
+                pseudonymize=Pseudonymizer(settings.key_bytes()),
+                min_group_size=settings.min_group_size,
+                source=source,
+                fmt=fmt,
+                chunk_size=settings.ingest_batch_size,
+                in_flight=count,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+
+
+def _nullcontext():  # type: ignore[no-untyped-def]
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
+def anonymizer_config(settings: Settings):  # type: ignore[no-untyped-def]
+    """The anonymizer's configuration from settings."""
+    from ingest.anonymize import AnonymizerConfig
+
+    return AnonymizerConfig(
+        spacy_model=settings.spacy_model,
+        employee_id_patterns=tuple(settings.employee_id_patterns),
+        allow_list=tuple(settings.pii_allow_list),
+    )
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    batch: Annotated[int | None, typer.Option(help="Only this ingest batch.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+    show_record: Annotated[bool, typer.Option("--record", help="Show the redacted record.")] = False,
+) -> None:
+    """Show quarantined records: batch, line, field and reason."""
+    from sqlalchemy import select
+
+    from core.tables import quarantine
+
+    settings = load_settings()
+    engine = _engine(settings)
+    query = select(quarantine).order_by(quarantine.c.id).limit(limit)
+    if batch is not None:
+        query = query.where(quarantine.c.batch_id == batch)
+    with engine.connect() as connection:
+        rows = connection.execute(query).mappings().all()
+    table = Table(title=f"quarantine ({len(rows)} shown)")
+    for column in ("batch", "source", "line", "field", "reason"):
+        table.add_column(column)
+    if show_record:
+        table.add_column("record (redacted)")
+    for row in rows:
+        where = f"{row['member']}#{row['line']}" if row["member"] else str(row["line"])
+        cells = [str(row["batch_id"]), row["source"], where, row["field"] or "", row["reason"]]
+        if show_record:
+            cells.append(row["record"][:200])
+        table.add_row(*cells)
+    console.print(table)
+
+
+@app.command()
+def anonymize(
+    input: Annotated[Path, typer.Option("--input", help="JSONL with 'id' and 'text'.")],
+    output: Annotated[Path, typer.Option("--output", help="Where to write the redacted JSONL.")],
+) -> None:
+    """Redact the 'text' of each line, to check the anonymizer on a sample."""
+    from core.errors import InputError
+    from ingest.anonymize import Anonymizer
+
+    if not input.is_file():
+        raise InputError(f"--input {str(input)!r} does not exist")
+    settings = load_settings()
+    anonymizer = Anonymizer(anonymizer_config(settings))
+    lines = input.read_text(encoding="utf-8").splitlines()
+    rows, problems = [], 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                raise ValueError("expected an object with a string 'text'")
+        except ValueError as exc:
+            errors.print(f"line {number}: skipped ({exc})")
+            problems += 1
+            continue
+        rows.append(row)
+    redacted = anonymizer.redact_many([row["text"] for row in rows])
+    with output.open("w", encoding="utf-8") as out:
+        for row, text in zip(rows, redacted, strict=True):
+            out.write(json.dumps({**row, "text": text}, ensure_ascii=False) + "\n")
+    console.print(f"redacted {len(rows):,} lines into {output}" +
+                  (f"; {problems} skipped" if problems else ""))
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its data.")] = Path(
+        "barometer-data"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed of the demo organisation.")] = 7,
+    people: Annotated[int, typer.Option(help="Authors in the demo organisation.")] = 1_800,
+    posts_per_week: Annotated[int, typer.Option(help="Everyday posts per week.")] = 820,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Do not start the API.")] = False,
+) -> None:
+    """Generate the demo organisation and ingest it into SQLite (later: score, report, serve)."""
+    from cli.demo.generate import DemoSpec, generate
+    from core.settings import demo_settings
+
+    settings = demo_settings(data_dir)
+    spec = DemoSpec(seed=seed, people=people, posts_per_week=posts_per_week)
+    metadata = generate(data_dir / "demo", spec)
+    console.print(f"generated {metadata['posts']:,} posts by {metadata['people']:,} people "
+                  f"in {data_dir / 'demo' / 'forum.jsonl'}")
+    result = ingest_path(settings, data_dir / "demo" / "forum.jsonl", source="demo-forum")
+    console.print(f"ingested: read {result.read:,}, stored {result.stored:,}, duplicates "
+                  f"{result.duplicates:,}, quarantined {result.quarantined:,}")
+    console.print(f"database: {settings.resolved_database_url}")
+    for event in metadata["events"]:
+        console.print(f"  planted {event['name']} in week {event['week']} ({event['week_start']})")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    run_cli(app)
+
+
+if __name__ == "__main__":
+    main()
