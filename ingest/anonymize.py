@@ -193,7 +193,8 @@ def _load_nlp_engine(model: str) -> Any:
         models=[{"lang_code": "en", "model_name": model}],
         ner_model_configuration=NerModelConfiguration(
             model_to_presidio_entity_mapping={"PERSON": "PERSON", "PER": "PERSON"},
-            labels_to_ignore=[],
+            labels_to_ignore=[label for label in nlp.get_pipe("ner").labels
+                              if label not in {"PERSON", "PER"}],
         ),
     )
     engine.nlp = {"en": nlp}

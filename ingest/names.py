@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from importlib import resources
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-WORD = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z][a-z]*(?:[-'][A-Za-z][a-z]+)?|[A-Z]{2,})(?![A-Za-z0-9])")
+# A word of letters in any script, optionally joined by one hyphen or apostrophe (Jean-Luc, O'Neil).
+WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:[-'’][^\W\d_]{2,})?(?![^\W_])")
 TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Mme|Mlle)\.?\s+(?=[A-Z])")
 CUES_BEFORE = frozenset(
     "ask asked asking ping pinged cc thanks thank thx ty tell told dm dmed message messaged "
@@ -81,12 +83,18 @@ def _stop_words() -> frozenset[str]:
 
 
 def is_plain_word(word: str) -> bool:
-    """Whether ``word`` is an English word or tool name and in no name list ("Email", "Slack")."""
-    key = word.lower()
+    """Whether ``word`` is more likely a word than a name: a month, a tool, jargon
+    ("Jan", "Slack"), or an English word in no name list ("Email")."""
+    key = fold(word)
+    if key in _word_list("not_names.txt"):
+        return True
     known_name = key in _word_list("first_names.txt") or key in _word_list("last_names.txt")
-    return not known_name and (
-        key in _english_words() or key in _stop_words() or key in _word_list("ambiguous_words.txt")
-    )
+    return not known_name and (key in _english_words() or key in _stop_words())
+
+
+def fold(word: str) -> str:
+    """Lower-case ASCII form for look-ups: "Siobhán" -> "siobhan", "Ayşe" -> "ayse"."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
 
 
 class NameListRecognizer(EntityRecognizer):
@@ -106,6 +114,7 @@ class NameListRecognizer(EntityRecognizer):
         self.names = self.first_names | _word_list("last_names.txt")
         self.ambiguous = (
             _word_list("ambiguous_words.txt")
+            | _word_list("not_names.txt")
             | _stop_words()
             | (_english_words() - self.extra_names)
         )
@@ -141,14 +150,14 @@ class NameListRecognizer(EntityRecognizer):
 
     def _name_like(self, match: re.Match[str]) -> bool:
         word = match.group()
-        key = word.lower()
+        key = fold(word)
         return (word[:1].isupper() and not word.isupper() and key not in _stop_words()
                 and (key in self.names or key not in self.ambiguous))
 
     def _is_name(self, text: str, words: list[re.Match[str]], index: int) -> bool:
         match = words[index]
         word = match.group()
-        key = word.lower()
+        key = fold(word)
         before = words[index - 1] if index > 0 else None
         after = words[index + 1] if index + 1 < len(words) else None
         previous = before.group().lower() if before else ""
@@ -162,8 +171,10 @@ class NameListRecognizer(EntityRecognizer):
         if word.isupper() and len(word) > 1:
             return False  # acronyms: SRE, PMO, HR
         if word.islower():
-            return (key in self.first_names and key not in self.ambiguous
-                    and previous in CUES_BEFORE)
+            # Lower-case names are common in chat ("ask dave"); only unambiguous first names count.
+            return key in self.first_names and key not in self.ambiguous and (
+                previous in CUES_BEFORE or (len(key) >= 4 and key.rstrip("s") not in self.ambiguous)
+            )
         if not capitalised or len(key) < 2:
             return False
         if "-" in word and KOREAN_GIVEN_NAME.fullmatch(word):
@@ -184,8 +195,8 @@ class NameListRecognizer(EntityRecognizer):
         return any(self._plain_name(word.group()) for word in (left, right))
 
     def _plain_name(self, word: str) -> bool:
-        return (word[:1].isupper() and not word.isupper() and word.lower() in self.names
-                and word.lower() not in self.ambiguous)
+        return (word[:1].isupper() and not word.isupper() and fold(word) in self.names
+                and fold(word) not in self.ambiguous)
 
 
 def _join_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -24,8 +24,16 @@ CASE_SENSITIVE = re.DOTALL | re.MULTILINE
 IGNORE_CASE = CASE_SENSITIVE | re.IGNORECASE
 _URL_TAIL = r"""[^\s<>"'`]*[^\s<>"'`.,;:!?)\]}]"""
 
-EMAIL_PATTERN = Pattern(
-    "email", r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+", 0.9
+EMAIL_PATTERNS = (
+    Pattern("email", r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+", 0.9),
+    # spelled out to dodge scrapers: "jo dot li at example dot com", "jo [at] corp [dot] io"
+    Pattern(
+        "email_spelled_out",
+        r"\b[a-z0-9_-]+(?:\s*(?:\.|\bdot\b|\[dot\]|\(dot\))\s*[a-z0-9_-]+)*"
+        r"\s*(?:\[at\]|\(at\)|\bat\b)\s*[a-z0-9-]+"
+        r"(?:\s*(?:\[dot\]|\(dot\)|\bdot\b)\s*[a-z0-9-]+)+\b",
+        0.6,
+    ),
 )
 URL_PATTERNS = (
     Pattern("url_scheme", rf"\b(?:https?|ftp)://{_URL_TAIL}", 0.9),
@@ -33,7 +41,7 @@ URL_PATTERNS = (
     # bare host with a path: wiki.corp.example/x, go.example.com/abc
     Pattern("url_host_path", rf"(?<![@\w.])[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+/{_URL_TAIL}", 0.5),
 )
-_EXTENSION = r"(?:\s*(?:ext\.?|x|#)\s*\d{1,5})?"
+_EXTENSION = r"(?:,?\s*\(?(?:ext|extn|extension|x|#)\.?\s*\d{1,5}\)?)?"
 PHONE_PATTERNS = (
     # +1 415-555-0132, +44 20 7946 0958, +91 98765 43210, +1 (650) 555-0178
     Pattern(
@@ -47,8 +55,9 @@ PHONE_PATTERNS = (
         rf"(?<![\w-])(?:1[\s.-])?(?:\(\d{{3}}\)\s?|\d{{3}}[\s.-])\d{{3}}[\s.-]\d{{4}}\b{_EXTENSION}",
         0.75,
     ),
-    # 07700 900123, 020 7946 0958
-    Pattern("phone_uk", rf"(?<![\w-])0\d{{2,4}}\s?\d{{3,4}}\s?\d{{3,4}}\b{_EXTENSION}", 0.6),
+    # 07700 900123, 020 7946 0958, 040-5550-2211, 030 5555 0123
+    Pattern("phone_trunk_prefix",
+            rf"(?<![\w-])0\d{{1,4}}[\s-]?\d{{3,4}}[\s-]?\d{{3,4}}\b{_EXTENSION}", 0.6),
     # 555-0142: a local number
     Pattern("phone_local", rf"(?<![\w.-])\d{{3}}-\d{{4}}\b(?![-.]\d){_EXTENSION}", 0.5),
 )
@@ -56,11 +65,15 @@ PHONE_PATTERNS = (
 _STREET_SUFFIX = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|"
     r"Way|Parkway|Pkwy|Terrace|Ter|Circle|Cir|Square|Sq|Highway|Hwy|Crescent|Cres|Close|Row|"
-    r"Walk|Gardens|Gdns|Alley|Plaza|Trail|Mews|Hill|Green|Park)"
+    r"Walk|Gardens|Gdns|Alley|Plaza|Trail|Mews|Hill|Green|Park|Grove|Rise|View|Vale|Parade|"
+    r"Esplanade|Quay|Wharf|Broadway|Cross|Main|Nagar|Marg|Layout|Colony|Sector)"
 )
-_STREET_PREFIX = r"(?:Calle|Carrera|Avenida|Rua|Rue|Via|Viale|Piazza|Place|Boulevard|Avenue|Chemin|Quai)"
+_STREET_PREFIX = (
+    r"(?:Calle|Carrera|Avenida|Av\.|Rua|Rue|Via|Viale|Piazza|Place|Boulevard|Avenue|Chemin|"
+    r"Quai|Ulica|ul\.|Aleja|al\.)"
+)
 _PARTICLE = r"(?:de|del|de la|de l'|los|las|das|do|da|du|des|della|di)"
-_NAME_WORD = r"(?:[A-Z][a-zA-Z'-]+|\d{1,3}(?:st|nd|rd|th))"
+_NAME_WORD = r"(?:[A-ZÀ-Þ][\w'’-]+|\d{1,3}(?:st|nd|rd|th))"
 _DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW)\.?"
 _NUMBER = r"\b\d{1,5}[A-Za-z]?(?:-\d{1,4})?,?"
 _POSTCODE = (
@@ -71,25 +84,30 @@ _POSTCODE = (
     r"|\d{3}\s?\d{3}|\d{4})"  # India, Australia
 )
 # Unit, city, state or province, postcode, in any usual order after the street.
+_PLACE = r"[A-ZÀ-Þ][^\W\d_]+(?:['’-][^\W\d_]+)?(?:\s[A-ZÀ-Þ][^\W\d_]+){0,2}"
 _ADDRESS_TAIL = (
-    r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|#)\.?\s*#?\w{1,5})?"
-    rf"(?:,\s*(?:{_POSTCODE}\s+)?[A-Z][a-z]+(?:[\s-][A-Z][a-z]+){{0,2}})?"
+    r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|bureau|#)\.?\s*#?\w{1,5})?"
+    rf"(?:,\s*(?:{_POSTCODE}\s+)?{_PLACE}(?:\s\({_PLACE}\))?){{0,3}}"
     r"(?:,?\s+[A-Z]{2,3}\b)?"
     rf"(?:,?\s+{_POSTCODE}\b)?"
+)
+# Level 12, Tower B, 4th Floor, Flat 302, No. 14: what may precede the street number.
+_UNIT_PREFIX = (
+    r"(?:\b(?:Flat|Apt|Apartment|Unit|Suite|Level|Floor|Tower|Block|No\.?|Plot)\s+\w{1,5},?\s+"
+    r"|\b\d{1,2}(?:st|nd|rd|th)\s+Floor,\s+)*"
 )
 ADDRESS_PATTERNS = (
     # 221B Baker Street, 233 S Wacker Dr, 1000 Vermont Ave NW, Washington, DC 20005
     Pattern(
         "street_address",
-        r"(?:\b(?:Flat|Apt|Apartment|Unit|Suite)\s+\w{1,5},?\s+)?"
-        rf"{_NUMBER}\s+(?:{_DIRECTION}\s+)?(?:{_NAME_WORD}\s+){{1,3}}{_STREET_SUFFIX}\b\.?"
+        rf"{_UNIT_PREFIX}{_NUMBER}\s+(?:{_DIRECTION}\s+)?(?:{_NAME_WORD}\s+){{1,3}}{_STREET_SUFFIX}\b\.?"
         rf"(?:\s+{_DIRECTION}(?![\w]))?{_ADDRESS_TAIL}",
         0.7,
     ),
     # 17 Rue de Rivoli, 75004 Paris; 302 Calle Ocho, Miami, FL 33135
     Pattern(
         "street_prefix_address",
-        rf"{_NUMBER}\s+(?i:{_STREET_PREFIX})\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}"
+        rf"{_UNIT_PREFIX}{_NUMBER}\s+(?i:{_STREET_PREFIX})\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}"
         rf"(?:\s+{_NAME_WORD}){{0,2}}{_ADDRESS_TAIL}",
         0.7,
     ),
@@ -115,18 +133,47 @@ RecognizerFactory = Callable[[Sequence[str]], list[EntityRecognizer]]
 
 
 class _SpacyPersonRecognizer(SpacyRecognizer):
-    """spaCy's PERSON spans, less two kinds of false alarm the small pipeline raises:
-    spans with digits ("L6", "OPS-112"; no name has one) and single everyday words
-    that are in no name list ("Email", "Reorg")."""
+    """spaCy's PERSON spans, cleaned of the small pipeline's false alarms.
+
+    Leading and trailing lower-case everyday words are trimmed ("ping @dkim" ->
+    "@dkim"), and spans are dropped that hold digits or an ``@`` ("L6", "OPS-112";
+    handles have their own recognizer) or that are one everyday word in no name
+    list ("Email", "Reorg").
+    """
 
     def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
         """PERSON spans from the pipeline's NER."""
-        results = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in results if not _false_alarm(text[r.start : r.end])]
+        kept = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            span = _trim(text, result.start, result.end)
+            if span is not None:
+                result.start, result.end = span
+                kept.append(result)
+        return kept
 
 
-def _false_alarm(span: str) -> bool:
-    return any(c.isdigit() for c in span) or (" " not in span and is_plain_word(span))
+_TOKEN = re.compile(r"\S+")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    tokens = [(m.start() + start, m.end() + start) for m in _TOKEN.finditer(text[start:end])]
+    while tokens and _everyday_lowercase(text[tokens[0][0] : tokens[0][1]]):
+        tokens.pop(0)
+    while tokens and _everyday_lowercase(text[tokens[-1][0] : tokens[-1][1]]):
+        tokens.pop()
+    if not tokens:
+        return None
+    span = text[tokens[0][0] : tokens[-1][1]]
+    if any(c.isdigit() or c == "@" for c in span):
+        return None
+    if len(tokens) == 1 and is_plain_word(span.strip(".,;:!?'\"()")):
+        return None
+    return tokens[0][0], tokens[-1][1]
+
+
+def _everyday_lowercase(token: str) -> bool:
+    word = token.strip(".,;:!?'\"()")
+    return word.islower() and is_plain_word(word)
 
 
 def _person(_: Sequence[str]) -> list[EntityRecognizer]:
@@ -134,7 +181,7 @@ def _person(_: Sequence[str]) -> list[EntityRecognizer]:
 
 
 def _email(_: Sequence[str]) -> list[EntityRecognizer]:
-    return [PatternRecognizer("EMAIL", patterns=[EMAIL_PATTERN], global_regex_flags=IGNORE_CASE)]
+    return [PatternRecognizer("EMAIL", patterns=list(EMAIL_PATTERNS), global_regex_flags=IGNORE_CASE)]
 
 
 def _phone(_: Sequence[str]) -> list[EntityRecognizer]:

@@ -1,0 +1,96 @@
+import pytest
+
+from core.errors import ConfigError
+from ingest.anonymize import Anonymizer, AnonymizerConfig
+from ingest.recognizers import build_recognizers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a full name
+        ("Talk to Maria Gonzalez before Friday.", "Talk to <PERSON> before Friday."),
+        # a first name alone, after a cue
+        ("can someone ask Kemi about the rota?", "can someone ask <PERSON> about the rota?"),
+        # a surname with a title
+        ("Mr. Okafor signed it.", "<PERSON> signed it."),
+        # a Korean given name
+        ("Sung-min moved teams.", "<PERSON> moved teams."),
+        # emails, including internal hosts
+        ("mail K.ABERNATHY@CORP.EXAMPLE now", "mail <EMAIL> now"),
+        # phones in several formats
+        ("call (212) 555-0199 ext. 4471 or +44 20 7946 0958", "call <PHONE> or <PHONE>"),
+        # employee ids in the configured formats
+        ("my id is EMP-004512, badge B1234567", "my id is <EMPLOYEE_ID>, badge <EMPLOYEE_ID>"),
+        # chat handles, but not Slack's broadcasts
+        ("ping @maria.g and @here", "ping <HANDLE> and @here"),
+        # URLs with and without a scheme
+        ("see https://wiki.corp.example/x?y=1 and www.corp.example/faq.",
+         "see <URL> and <URL>."),
+        # IP addresses
+        ("ssh to 10.12.4.77", "ssh to <IP>"),
+        # street addresses
+        ("drop it at 45 Elm St. Apt 3, Springfield, IL 62704 please",
+         "drop it at <ADDRESS> please"),
+    ],
+)
+def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expected) -> None:
+    assert anonymizer.redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GPT-4o beats Llama 3 on our evals, Claude is close.",  # model names
+        "Ticket JIRA-4821 is blocked on v2.3.1 of the SDK.",  # ticket ids and versions
+        "L6 and E5 engineers meet in Room 4B on 2026-03-02.",  # levels, rooms, dates
+        "The SRE and ML-Ops teams merge in Q3 FY25.",  # acronyms and quarters
+        "We may get a grace period, will mark the date.",  # name-like common words
+        "Teramind and ActivTrak both log keystrokes.",  # monitoring products
+        "Email them about it.",  # a capitalised everyday word
+    ],
+)
+def test_leaves_lookalikes_alone(anonymizer, text) -> None:
+    assert anonymizer.redact(text) == text
+
+
+def test_redact_many_keeps_order(anonymizer) -> None:
+    assert anonymizer.redact_many(["ping @dkim", "nothing here", "ssh 10.0.0.1"]) == [
+        "ping <HANDLE>", "nothing here", "ssh <IP>"]
+
+
+def test_configured_employee_id_formats_are_used() -> None:
+    anonymizer = Anonymizer(AnonymizerConfig(employee_id_patterns=(r"\bXY\d{4}\b",)))
+    assert anonymizer.redact("badge XY1234") == "badge <EMPLOYEE_ID>"
+
+
+def test_allow_list_keeps_configured_words() -> None:
+    anonymizer = Anonymizer(AnonymizerConfig(allow_list=("Maria Gonzalez",)))
+    assert anonymizer.redact("Maria Gonzalez is our bot.") == "Maria Gonzalez is our bot."
+
+
+def test_an_invalid_employee_id_pattern_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"employee_id_patterns\[0\] is not a valid regular"):
+        build_recognizers(["EMPLOYEE_ID"], ["(unclosed"])
+
+
+def test_an_unknown_entity_type_lists_the_valid_ones() -> None:
+    with pytest.raises(ConfigError, match="PII entity 'SSN' is unknown; choose from PERSON"):
+        build_recognizers(["SSN"], [])
+
+
+def test_a_missing_spacy_pipeline_fails_clearly_without_downloading() -> None:
+    anonymizer = Anonymizer(AnonymizerConfig(spacy_model="/nonexistent/pipeline"))
+    with pytest.raises(ConfigError, match="spacy_model '/nonexistent/pipeline' cannot be loaded"):
+        anonymizer.redact("hello")
+
+
+@pytest.mark.slow
+def test_parallel_workers_redact_like_one_process(anonymizer) -> None:
+    from core.settings import DEFAULT_EMPLOYEE_ID_PATTERNS
+    from ingest.anonymize import ParallelAnonymizer
+
+    texts = [f"ask Maria Gonzalez, ticket {i}, mail m{i}@corp.example" for i in range(40)]
+    config = AnonymizerConfig(employee_id_patterns=DEFAULT_EMPLOYEE_ID_PATTERNS)
+    with ParallelAnonymizer(config, workers=2) as parallel:
+        assert parallel.redact_many(texts, chunk=7) == anonymizer.redact_many(texts)
