@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.settings import DEFAULT_EMPLOYEE_ID_PATTERNS  # noqa: E402
-from ingest.anonymize import Anonymizer, AnonymizerConfig  # noqa: E402
+from core.settings import DEFAULT_EMPLOYEE_ID_PATTERNS
+from ingest.anonymize import Anonymizer, AnonymizerConfig
 
 TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau)\.?\s+")
 
@@ -32,9 +32,7 @@ def covered(start: int, end: int, text: str, spans: list[tuple[int, int]]) -> bo
     title = TITLE.match(text[start:end])
     if title:
         start += title.end()
-    return all(
-        any(s <= i < e for s, e in spans) for i in range(start, end) if text[i].isalnum()
-    )
+    return all(any(s <= i < e for s, e in spans) for i in range(start, end) if text[i].isalnum())
 
 
 def touched(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

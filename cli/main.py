@@ -88,12 +88,17 @@ def ingest(
     table = Table(title=f"ingest batch {result.batch_id}: {file.name}")
     for column in ("read", "stored", "updated", "duplicates", "quarantined"):
         table.add_column(column, justify="right")
-    table.add_row(*(f"{getattr(result, c):,}" for c in ("read", "stored", "updated",
-                                                         "duplicates", "quarantined")))
+    table.add_row(
+        *(
+            f"{getattr(result, c):,}"
+            for c in ("read", "stored", "updated", "duplicates", "quarantined")
+        )
+    )
     console.print(table)
     if result.quarantined:
-        console.print("see why with: barometer quarantine list --batch "
-                      f"{result.batch_id}", style="yellow")
+        console.print(
+            f"see why with: barometer quarantine list --batch {result.batch_id}", style="yellow"
+        )
 
 
 def ingest_path(
@@ -116,9 +121,15 @@ def ingest_path(
     engine = _engine(settings)
     config = anonymizer_config(settings)
     count = workers or settings.ingest_workers
-    progress = Progress(SpinnerColumn(), "[progress.description]{task.description}",
-                        MofNCompleteColumn(), "records", TimeElapsedColumn(), console=errors,
-                        transient=True)
+    progress = Progress(
+        SpinnerColumn(),
+        "[progress.description]{task.description}",
+        MofNCompleteColumn(),
+        "records",
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
     with progress:
         task = progress.add_task(f"ingesting {file.name}", total=None)
         redactor = ParallelAnonymizer(config, count) if count > 1 else None
@@ -158,7 +169,9 @@ def anonymizer_config(settings: Settings):  # type: ignore[no-untyped-def]
 def quarantine_list(
     batch: Annotated[int | None, typer.Option(help="Only this ingest batch.")] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
-    show_record: Annotated[bool, typer.Option("--record", help="Show the redacted record.")] = False,
+    show_record: Annotated[
+        bool, typer.Option("--record", help="Show the redacted record.")
+    ] = False,
 ) -> None:
     """Show quarantined records: batch, line, field and reason."""
     from sqlalchemy import select
@@ -217,8 +230,10 @@ def anonymize(
     with output.open("w", encoding="utf-8") as out:
         for row, text in zip(rows, redacted, strict=True):
             out.write(json.dumps({**row, "text": text}, ensure_ascii=False) + "\n")
-    console.print(f"redacted {len(rows):,} lines into {output}" +
-                  (f"; {problems} skipped" if problems else ""))
+    console.print(
+        f"redacted {len(rows):,} lines into {output}"
+        + (f"; {problems} skipped" if problems else "")
+    )
 
 
 @app.command()
@@ -238,11 +253,15 @@ def demo(
     settings = demo_settings(data_dir)
     spec = DemoSpec(seed=seed, people=people, posts_per_week=posts_per_week)
     metadata = generate(data_dir / "demo", spec)
-    console.print(f"generated {metadata['posts']:,} posts by {metadata['people']:,} people "
-                  f"in {data_dir / 'demo' / 'forum.jsonl'}")
+    console.print(
+        f"generated {metadata['posts']:,} posts by {metadata['people']:,} people "
+        f"in {data_dir / 'demo' / 'forum.jsonl'}"
+    )
     result = ingest_path(settings, data_dir / "demo" / "forum.jsonl", source="demo-forum")
-    console.print(f"ingested: read {result.read:,}, stored {result.stored:,}, duplicates "
-                  f"{result.duplicates:,}, quarantined {result.quarantined:,}")
+    console.print(
+        f"ingested: read {result.read:,}, stored {result.stored:,}, duplicates "
+        f"{result.duplicates:,}, quarantined {result.quarantined:,}"
+    )
     console.print(f"database: {settings.resolved_database_url}")
     for event in metadata["events"]:
         console.print(f"  planted {event['name']} in week {event['week']} ({event['week_start']})")

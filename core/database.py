@@ -45,9 +45,7 @@ def get_engine(url: str) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         return create_engine(parsed, pool_pre_ping=True)
-    raise ConfigError(
-        f"database_url must name sqlite or postgresql, got {backend!r}"
-    )
+    raise ConfigError(f"database_url must name sqlite or postgresql, got {backend!r}")
 
 
 def _sqlite_engine(database: str | None) -> Engine:

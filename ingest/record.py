@@ -124,7 +124,8 @@ def parse_timestamp(value: Any) -> datetime:
             instant = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise ValueError(
-                f"expected ISO 8601 text (2024-05-01T09:30:00Z) or epoch seconds, got {value[:40]!r}"
+                "expected ISO 8601 text (2024-05-01T09:30:00Z) or epoch seconds, "
+                f"got {value[:40]!r}"
             ) from None
     else:
         raise ValueError(f"expected ISO 8601 text or epoch seconds, got {type(value).__name__}")
@@ -162,7 +163,11 @@ def validate_record(data: Any) -> tuple[Record | None, Rejection | None, int]:
         ``unknown`` counts the fields that were ignored.
     """
     if not isinstance(data, dict):
-        return None, Rejection(field=None, reason=f"expected an object, got {type(data).__name__}"), 0
+        return (
+            None,
+            Rejection(field=None, reason=f"expected an object, got {type(data).__name__}"),
+            0,
+        )
     try:
         record = Record.model_validate(data)
     except ValidationError as exc:

@@ -58,9 +58,19 @@ class PostStore:
         with self.engine.begin() as connection:
             return connection.execute(
                 insert(ingest_batches)
-                .values(source=source, file_name=file_name[:255], format=fmt, status="running",
-                        started_at=utcnow(), read=0, stored=0, updated=0, duplicates=0,
-                        quarantined=0, unknown_fields=0)
+                .values(
+                    source=source,
+                    file_name=file_name[:255],
+                    format=fmt,
+                    status="running",
+                    started_at=utcnow(),
+                    read=0,
+                    stored=0,
+                    updated=0,
+                    duplicates=0,
+                    quarantined=0,
+                    unknown_fields=0,
+                )
                 .returning(ingest_batches.c.id)
             ).scalar_one()
 
@@ -100,11 +110,15 @@ class PostStore:
         now = utcnow()
         with self.engine.begin() as connection:
             if rows:
-                values = [{**row, "source": source, "batch_id": batch_id, "ingested_at": now}
-                          for row in _unique_by_source_id(rows)]
+                values = [
+                    {**row, "source": source, "batch_id": batch_id, "ingested_at": now}
+                    for row in _unique_by_source_id(rows)
+                ]
                 inserted = set(
                     connection.execute(
-                        self._insert(posts).values(values).on_conflict_do_nothing()
+                        self._insert(posts)
+                        .values(values)
+                        .on_conflict_do_nothing()
                         .returning(posts.c.source_id)
                     ).scalars()
                 )
@@ -115,8 +129,12 @@ class PostStore:
             if rejected:
                 connection.execute(
                     self._insert(quarantine)
-                    .values([{**row, "source": source, "batch_id": batch_id, "created_at": now}
-                             for row in rejected])
+                    .values(
+                        [
+                            {**row, "source": source, "batch_id": batch_id, "created_at": now}
+                            for row in rejected
+                        ]
+                    )
                     .on_conflict_do_nothing()
                 )
             connection.execute(
@@ -152,8 +170,11 @@ def _apply_edits(connection: Any, source: str, leftover: list[dict[str, Any]]) -
             )
         ).all()
     )
-    edits = [row for row in leftover
-             if row["source_id"] in stored and stored[row["source_id"]] != row["content_hash"]]
+    edits = [
+        row
+        for row in leftover
+        if row["source_id"] in stored and stored[row["source_id"]] != row["content_hash"]
+    ]
     for row in edits:
         connection.execute(
             update(posts)
@@ -163,8 +184,17 @@ def _apply_edits(connection: Any, source: str, leftover: list[dict[str, Any]]) -
     return len(edits)
 
 
-EDITABLE = ("created_at", "author", "declared_org_unit", "channel", "thread_id", "text",
-            "content_hash", "batch_id", "ingested_at")
+EDITABLE = (
+    "created_at",
+    "author",
+    "declared_org_unit",
+    "channel",
+    "thread_id",
+    "text",
+    "content_hash",
+    "batch_id",
+    "ingested_at",
+)
 
 
 def post_row(
@@ -187,8 +217,9 @@ def post_row(
         "channel": channel,
         "thread_id": thread_id,
         "text": text,
-        "content_hash": short_hash(text, created_at.isoformat(), author, org_unit, channel,
-                                   thread_id),
+        "content_hash": short_hash(
+            text, created_at.isoformat(), author, org_unit, channel, thread_id
+        ),
         "dedup_key": short_hash(author, created_at.date().isoformat(), text) if author else None,
     }
 

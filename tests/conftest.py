@@ -36,7 +36,7 @@ def postgres_server() -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no server"
+    except Exception as exc:
         message = f"PostgreSQL is not reachable at {POSTGRES_URL}: {exc.__class__.__name__}"
         if os.environ.get("CI"):
             pytest.fail(message)

@@ -9,17 +9,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TOPICS = (
-    "reassignment", "surveillance", "job_security", "ai_strategy", "data_work",
-    "leadership_trust", "workload", "compensation", "career_growth", "collective_action",
-    "remote_work", "wellbeing",
+    "reassignment",
+    "surveillance",
+    "job_security",
+    "ai_strategy",
+    "data_work",
+    "leadership_trust",
+    "workload",
+    "compensation",
+    "career_growth",
+    "collective_action",
+    "remote_work",
+    "wellbeing",
 )
 NEW_THEME = "badge_system"  # not in the taxonomy: discovery must find it
 
 # Everyday share of posts per topic ("none" is small talk).
 BASE_MIX = {
-    "none": 0.16, "workload": 0.10, "compensation": 0.08, "career_growth": 0.08,
-    "remote_work": 0.08, "ai_strategy": 0.08, "data_work": 0.08, "leadership_trust": 0.07,
-    "wellbeing": 0.06, "reassignment": 0.05, "surveillance": 0.04, "job_security": 0.05,
+    "none": 0.16,
+    "workload": 0.10,
+    "compensation": 0.08,
+    "career_growth": 0.08,
+    "remote_work": 0.08,
+    "ai_strategy": 0.08,
+    "data_work": 0.08,
+    "leadership_trust": 0.07,
+    "wellbeing": 0.06,
+    "reassignment": 0.05,
+    "surveillance": 0.04,
+    "job_security": 0.05,
     "collective_action": 0.02,
 }
 # Everyday sentiment per topic: (negative, neutral, positive).
@@ -51,16 +69,56 @@ class Event:
 
 
 EVENTS = (
-    Event("reassignment_drive", "reassignment", 5, 0.22, (0.78, 0.15, 0.07), 0.45,
-          ("eng", "research", "data"), "engineers drafted into the labeling organisation"),
-    Event("tracking_tool_rollout", "surveillance", 9, 0.25, (0.82, 0.13, 0.05), 0.5,
-          None, "a productivity-tracking agent installed on every laptop"),
-    Event("layoff_round", "job_security", 14, 0.30, (0.85, 0.12, 0.03), 0.45,
-          None, "a round of layoffs announced at an all-hands"),
-    Event("petition", "collective_action", 17, 0.20, (0.30, 0.25, 0.45), 0.5,
-          None, "a petition and flyers about the tracking tool and the layoffs"),
-    Event("badge_system_change", NEW_THEME, 20, 0.16, (0.65, 0.25, 0.10), 0.8,
-          None, "new door badges and turnstiles that log entry and exit"),
+    Event(
+        "reassignment_drive",
+        "reassignment",
+        5,
+        0.22,
+        (0.78, 0.15, 0.07),
+        0.45,
+        ("eng", "research", "data"),
+        "engineers drafted into the labeling organisation",
+    ),
+    Event(
+        "tracking_tool_rollout",
+        "surveillance",
+        9,
+        0.25,
+        (0.82, 0.13, 0.05),
+        0.5,
+        None,
+        "a productivity-tracking agent installed on every laptop",
+    ),
+    Event(
+        "layoff_round",
+        "job_security",
+        14,
+        0.30,
+        (0.85, 0.12, 0.03),
+        0.45,
+        None,
+        "a round of layoffs announced at an all-hands",
+    ),
+    Event(
+        "petition",
+        "collective_action",
+        17,
+        0.20,
+        (0.30, 0.25, 0.45),
+        0.5,
+        None,
+        "a petition and flyers about the tracking tool and the layoffs",
+    ),
+    Event(
+        "badge_system_change",
+        NEW_THEME,
+        20,
+        0.16,
+        (0.65, 0.25, 0.10),
+        0.8,
+        None,
+        "new door badges and turnstiles that log entry and exit",
+    ),
 )
 
 

@@ -23,8 +23,11 @@ START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday; the demo spans 26 weeks fr
 WEEKS = 26
 SENTIMENTS = ("negative", "neutral", "positive")
 TOPIC_CHANNEL = {
-    "remote_work": "rto-and-office", "compensation": "comp-and-benefits",
-    "wellbeing": "wellbeing", "data_work": "labeling-ops", "leadership_trust": "leadership-ama",
+    "remote_work": "rto-and-office",
+    "compensation": "comp-and-benefits",
+    "wellbeing": "wellbeing",
+    "data_work": "labeling-ops",
+    "leadership_trust": "leadership-ama",
     NEW_THEME: "rto-and-office",
 }
 MALFORMED = (
@@ -97,7 +100,7 @@ class _Writer:
         word = words[index]
         if len(word) > 3:
             cut = self.rng.randrange(1, len(word) - 1)
-            words[index] = word[:cut] + word[cut + 1] + word[cut] + word[cut + 2:]
+            words[index] = word[:cut] + word[cut + 1] + word[cut] + word[cut + 2 :]
         return " ".join(words)
 
     def _fill(self, text: str) -> str:
@@ -105,7 +108,9 @@ class _Writer:
         values = {
             "{name}": fake.first_name,
             "{fullname}": fake.name,
-            "{email}": lambda: f"{fake.first_name().lower()}.{fake.last_name().lower()}@corp.example",
+            "{email}": lambda: (
+                f"{fake.first_name().lower()}.{fake.last_name().lower()}@corp.example"
+            ),
             "{phone}": lambda: f"+1 415-555-{self.rng.randrange(100, 199):04d}",
             "{handle}": lambda: "@" + fake.user_name(),
         }
@@ -149,8 +154,9 @@ def generate(out_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, Any]:
                     "created_at": created.isoformat().replace("+00:00", "Z"),
                     "author_id": person.author_id,
                     "org_unit": person.org_unit,
-                    "channel": TOPIC_CHANNEL.get(topic) if rng.random() < 0.5 else
-                    rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0],
+                    "channel": TOPIC_CHANNEL.get(topic)
+                    if rng.random() < 0.5
+                    else rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0],
                     "thread_id": f"t{rng.randrange(spec.weeks * 400):05d}",
                 }
                 out.write(json.dumps(record) + "\n")
@@ -170,7 +176,10 @@ def generate(out_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, Any]:
         "people": len(people),
         "org_units": leaf_units(),
         "events": [
-            {**asdict(event), "week_start": (START + timedelta(weeks=event.week)).date().isoformat()}
+            {
+                **asdict(event),
+                "week_start": (START + timedelta(weeks=event.week)).date().isoformat(),
+            }
             for event in EVENTS
         ],
         "new_theme": NEW_THEME,
@@ -191,9 +200,11 @@ def _week_plan(
     topics = rng.choices(list(BASE_MIX), weights=list(BASE_MIX.values()), k=volume)
     plan = [(topic, BASE_SENTIMENT, people) for topic in topics]
     for event, share in extra_shares(week).items():
-        authors = people if event.divisions is None else [
-            person for division in event.divisions for person in by_division[division]
-        ]
+        authors = (
+            people
+            if event.divisions is None
+            else [person for division in event.divisions for person in by_division[division]]
+        )
         plan += [(event.topic, event.sentiment, authors)] * int(spec.posts_per_week * share)
     rng.shuffle(plan)
     return plan

@@ -34,7 +34,11 @@ TREE: dict[str, dict[str, list[str]]] = {
     },
 }
 # Teams kept deliberately tiny, so the org-unit roll-up (P5) has work to do.
-TINY_TEAMS = {"research/applied/vision": 3, "people/workplace/security-desk": 2, "product/design/brand": 4}
+TINY_TEAMS = {
+    "research/applied/vision": 3,
+    "people/workplace/security-desk": 2,
+    "product/design/brand": 4,
+}
 
 CHANNELS = {
     "general": 0.30,
@@ -60,8 +64,12 @@ class Person:
 
 def leaf_units() -> list[str]:
     """Every team path, ``division/department/team``."""
-    return [f"{d}/{dep}/{team}" for d, deps in TREE.items() for dep, teams in deps.items()
-            for team in teams]
+    return [
+        f"{d}/{dep}/{team}"
+        for d, deps in TREE.items()
+        for dep, teams in deps.items()
+        for team in teams
+    ]
 
 
 def make_people(rng: random.Random, total: int) -> list[Person]:
@@ -80,6 +88,4 @@ def make_people(rng: random.Random, total: int) -> list[Person]:
     homes = [unit for unit, size in TINY_TEAMS.items() for _ in range(size)]
     homes += rng.choices(sized, weights=weights, k=total - len(homes))
     ids = rng.sample(range(100_000, 999_999), total)
-    return [
-        Person(f"u{ids[i]}", home, rng.paretovariate(1.6)) for i, home in enumerate(homes)
-    ]
+    return [Person(f"u{ids[i]}", home, rng.paretovariate(1.6)) for i, home in enumerate(homes)]

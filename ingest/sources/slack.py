@@ -15,8 +15,16 @@ from ingest.sources.base import RawRecord, Source
 DAY_FILE = re.compile(r"^(?:.*/)?(?P<channel>[^/]+)/(?P<day>\d{4}-\d{2}-\d{2})\.json$")
 # Messages that are not posts by a person: joins, topic changes, bot notices.
 SKIPPED_SUBTYPES = {
-    "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name",
-    "channel_archive", "channel_unarchive", "bot_message", "pinned_item", "unpinned_item",
+    "channel_join",
+    "channel_leave",
+    "channel_topic",
+    "channel_purpose",
+    "channel_name",
+    "channel_archive",
+    "channel_unarchive",
+    "bot_message",
+    "pinned_item",
+    "unpinned_item",
 }
 
 
@@ -60,8 +68,9 @@ def _member_records(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator
         return
     for number, message in enumerate(messages, start=1):
         if not isinstance(message, dict):
-            yield RawRecord(number, None, repr(message)[:500], "expected a message object",
-                            info.filename)
+            yield RawRecord(
+                number, None, repr(message)[:500], "expected a message object", info.filename
+            )
             continue
         if message.get("subtype") in SKIPPED_SUBTYPES:
             continue
@@ -70,7 +79,9 @@ def _member_records(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator
 
 def map_message(message: dict[str, Any], channel: str) -> dict[str, Any]:
     """Map a Slack message onto Barometer's record fields."""
-    mapped = {key: value for key, value in message.items() if key not in {"ts", "user", "thread_ts"}}
+    mapped = {
+        key: value for key, value in message.items() if key not in {"ts", "user", "thread_ts"}
+    }
     ts = message.get("ts")
     mapped["source_id"] = f"{channel}/{ts}" if ts is not None else None
     mapped["created_at"] = ts
@@ -79,8 +90,23 @@ def map_message(message: dict[str, Any], channel: str) -> dict[str, Any]:
         mapped["author_id"] = message["user"]
     if message.get("thread_ts") is not None:
         mapped["thread_id"] = message["thread_ts"]
-    for slack_key in ("type", "subtype", "client_msg_id", "team", "user_team", "source_team",
-                      "user_profile", "blocks", "reactions", "replies", "reply_count",
-                      "reply_users", "reply_users_count", "latest_reply", "edited", "files"):
+    for slack_key in (
+        "type",
+        "subtype",
+        "client_msg_id",
+        "team",
+        "user_team",
+        "source_team",
+        "user_profile",
+        "blocks",
+        "reactions",
+        "replies",
+        "reply_count",
+        "reply_users",
+        "reply_users_count",
+        "latest_reply",
+        "edited",
+        "files",
+    ):
         mapped.pop(slack_key, None)
     return mapped

@@ -25,7 +25,9 @@ class CsvSource(Source):
         # A text over the 20,000-character limit must reach validation, not crash the reader.
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
         with open_binary(path) as binary:
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+            text = io.TextIOWrapper(
+                binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            )
             reader = csv.reader(text)
             try:
                 header = next(reader)
@@ -54,13 +56,19 @@ class CsvSource(Source):
 def _row_record(header: list[str], row: list[str], line: int) -> RawRecord:
     raw = ",".join(row)
     if any("\udc80" <= char <= "\udcff" for cell in row for char in cell):
-        return RawRecord(line, None, raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
-                         "row is not valid UTF-8")
+        return RawRecord(
+            line,
+            None,
+            raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+            "row is not valid UTF-8",
+        )
     if len(row) != len(header):
         return RawRecord(
             line, None, raw, f"row has {len(row)} columns but the header has {len(header)}"
         )
-    return RawRecord(line, {name: cell for name, cell in zip(header, row, strict=True) if cell != ""})
+    return RawRecord(
+        line, {name: cell for name, cell in zip(header, row, strict=True) if cell != ""}
+    )
 
 
 class ParquetSource(Source):

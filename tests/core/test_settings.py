@@ -28,7 +28,9 @@ def test_refuses_a_short_key() -> None:
 
 def test_refuses_protected_topic_threshold_below_k() -> None:
     with pytest.raises(ConfigError, match=r"protected_topics\['collective_action'\]"):
-        load_settings(pseudonym_key=KEY, min_group_size=6, protected_topics={"collective_action": 5})
+        load_settings(
+            pseudonym_key=KEY, min_group_size=6, protected_topics={"collective_action": 5}
+        )
 
 
 def test_reads_the_key_from_a_file(tmp_path: Path) -> None:

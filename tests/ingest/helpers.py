@@ -18,6 +18,7 @@ def post(i: int, **fields: Any) -> dict[str, Any]:
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:
-    path.write_text("".join((row if isinstance(row, str) else json.dumps(row)) + "\n"
-                            for row in rows))
+    path.write_text(
+        "".join((row if isinstance(row, str) else json.dumps(row)) + "\n" for row in rows)
+    )
     return path

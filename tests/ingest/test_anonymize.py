@@ -25,13 +25,14 @@ from ingest.recognizers import build_recognizers
         # chat handles, but not Slack's broadcasts
         ("ping @maria.g and @here", "ping <HANDLE> and @here"),
         # URLs with and without a scheme
-        ("see https://wiki.corp.example/x?y=1 and www.corp.example/faq.",
-         "see <URL> and <URL>."),
+        ("see https://wiki.corp.example/x?y=1 and www.corp.example/faq.", "see <URL> and <URL>."),
         # IP addresses
         ("ssh to 10.12.4.77", "ssh to <IP>"),
         # street addresses
-        ("drop it at 45 Elm St. Apt 3, Springfield, IL 62704 please",
-         "drop it at <ADDRESS> please"),
+        (
+            "drop it at 45 Elm St. Apt 3, Springfield, IL 62704 please",
+            "drop it at <ADDRESS> please",
+        ),
     ],
 )
 def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expected) -> None:
@@ -56,7 +57,10 @@ def test_leaves_lookalikes_alone(anonymizer, text) -> None:
 
 def test_redact_many_keeps_order(anonymizer) -> None:
     assert anonymizer.redact_many(["ping @dkim", "nothing here", "ssh 10.0.0.1"]) == [
-        "ping <HANDLE>", "nothing here", "ssh <IP>"]
+        "ping <HANDLE>",
+        "nothing here",
+        "ssh <IP>",
+    ]
 
 
 def test_configured_employee_id_formats_are_used() -> None:

@@ -38,12 +38,19 @@ def stored(engine: Engine) -> int:
 def test_a_killed_ingest_rerun_stores_each_valid_record_once(
     tmp_path: Path, engine: Engine, database_url: str
 ) -> None:
-    rows = [post(i, text="" if i % BAD_EVERY == 0 else f"Post {i}: on-call again this week.",
-                 author_id=f"user-{i}") for i in range(RECORDS)]
+    rows = [
+        post(
+            i,
+            text="" if i % BAD_EVERY == 0 else f"Post {i}: on-call again this week.",
+            author_id=f"user-{i}",
+        )
+        for i in range(RECORDS)
+    ]
     path = write_jsonl(tmp_path / "big.jsonl", rows)
     command, env = ingest_command(path, database_url)
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 120
     while stored(engine) < 100 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)

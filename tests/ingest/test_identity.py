@@ -30,16 +30,31 @@ def everything_stored(engine: Engine) -> str:
 def ingested(tmp_path: Path, engine: Engine, anonymizer, caplog) -> Path:
     caplog.set_level(logging.DEBUG)
     rows = [
-        post(i, author_id=author,
-             text=f"Ask Maria Gonzalez ({SECRETS_IN_TEXT[0]}, {SECRETS_IN_TEXT[1]}), "
-                  f"id {SECRETS_IN_TEXT[2]}, or ping {SECRETS_IN_TEXT[3]}.")
+        post(
+            i,
+            author_id=author,
+            text=f"Ask Maria Gonzalez ({SECRETS_IN_TEXT[0]}, {SECRETS_IN_TEXT[1]}), "
+            f"id {SECRETS_IN_TEXT[2]}, or ping {SECRETS_IN_TEXT[3]}.",
+        )
         for i, author in enumerate(AUTHOR_IDS)
     ]
-    rows.append(post(10, author_id=AUTHOR_IDS[0], text="",))  # quarantined, author inside
+    rows.append(
+        post(
+            10,
+            author_id=AUTHOR_IDS[0],
+            text="",
+        )
+    )  # quarantined, author inside
     rows.append('{"source_id": "p11", "author_id": "' + AUTHOR_IDS[1] + '", "text": "cut')
     path = write_jsonl(tmp_path / "f.jsonl", rows)
-    ingest_file(path, engine=engine, redactor=anonymizer,
-                pseudonymize=Pseudonymizer(TEST_KEY.encode()), min_group_size=5, chunk_size=2)
+    ingest_file(
+        path,
+        engine=engine,
+        redactor=anonymizer,
+        pseudonymize=Pseudonymizer(TEST_KEY.encode()),
+        min_group_size=5,
+        chunk_size=2,
+    )
     return path
 
 

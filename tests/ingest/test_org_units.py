@@ -12,8 +12,10 @@ def authors(n: int, prefix: str) -> set[str]:
 
 
 def test_a_small_team_reports_as_its_parent() -> None:
-    units = {u.path: u for u in roll_up({"eng/infra/tiny": authors(2, "t"),
-                                          "eng/infra": authors(5, "i")}, 5)}
+    units = {
+        u.path: u
+        for u in roll_up({"eng/infra/tiny": authors(2, "t"), "eng/infra": authors(5, "i")}, 5)
+    }
     assert units["eng/infra/tiny"].reported_as == "eng/infra"
     assert units["eng/infra"].reported_as == "eng/infra"
 
@@ -30,9 +32,17 @@ def test_small_siblings_pool_in_their_parent() -> None:
 
 def test_a_parent_holding_only_a_small_child_rolls_up_further() -> None:
     # eng/infra's own posts would be the 2 authors of eng/infra/tiny alone: it must not show.
-    units = {u.path: u for u in roll_up({"eng/infra/tiny": authors(2, "t"),
-                                          "eng/apps": authors(9, "a"),
-                                          "eng": authors(4, "e")}, 5)}
+    units = {
+        u.path: u
+        for u in roll_up(
+            {
+                "eng/infra/tiny": authors(2, "t"),
+                "eng/apps": authors(9, "a"),
+                "eng": authors(4, "e"),
+            },
+            5,
+        )
+    }
     assert units["eng/infra/tiny"].reported_as == "eng"
     assert units["eng/infra"].reported_as == "eng"
 
@@ -50,14 +60,31 @@ def test_counts_distinct_authors_of_the_subtree() -> None:
 def _store(engine: Engine, unit: str, author_count: int, start: int) -> None:
     with engine.begin() as connection:
         batch = connection.execute(
-            insert(ingest_batches).values(source="t", file_name="f", format="jsonl",
-                                          status="done", started_at=datetime(2026, 3, 1))
-            .returning(ingest_batches.c.id)).scalar_one()
+            insert(ingest_batches)
+            .values(
+                source="t",
+                file_name="f",
+                format="jsonl",
+                status="done",
+                started_at=datetime(2026, 3, 1),
+            )
+            .returning(ingest_batches.c.id)
+        ).scalar_one()
         for i in range(author_count):
-            row = post_row(source_id=f"{unit}-{start + i}", text="t", created_at=datetime(2026, 3, 2),
-                           author=f"a{start + i:015d}", org_unit=unit, channel=None, thread_id=None)
-            connection.execute(insert(posts).values(**row, source="t", batch_id=batch,
-                                                    ingested_at=datetime(2026, 3, 2)))
+            row = post_row(
+                source_id=f"{unit}-{start + i}",
+                text="t",
+                created_at=datetime(2026, 3, 2),
+                author=f"a{start + i:015d}",
+                org_unit=unit,
+                channel=None,
+                thread_id=None,
+            )
+            connection.execute(
+                insert(posts).values(
+                    **row, source="t", batch_id=batch, ingested_at=datetime(2026, 3, 2)
+                )
+            )
 
 
 def test_refresh_moves_a_team_out_of_its_parent_once_it_has_k_authors(engine: Engine) -> None:

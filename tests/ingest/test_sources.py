@@ -95,15 +95,31 @@ def test_parquet_that_is_not_parquet_cannot_be_read(tmp_path: Path) -> None:
 
 def test_discourse_maps_posts_and_strips_html(tmp_path: Path) -> None:
     path = tmp_path / "posts.json"
-    path.write_text(json.dumps({"latest_posts": [
-        {"id": 7, "username": "dkim", "cooked": "<p>Hello <b>team</b></p>", "topic_id": 3,
-         "category_slug": "general", "created_at": "2026-03-02T10:00:00Z", "name": "D Kim"}
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "latest_posts": [
+                    {
+                        "id": 7,
+                        "username": "dkim",
+                        "cooked": "<p>Hello <b>team</b></p>",
+                        "topic_id": 3,
+                        "category_slug": "general",
+                        "created_at": "2026-03-02T10:00:00Z",
+                        "name": "D Kim",
+                    }
+                ]
+            }
+        )
+    )
     [record] = read_all(path)
     assert record.data["source_id"] == 7
     assert record.data["text"] == "Hello team"
     assert (record.data["author_id"], record.data["thread_id"], record.data["channel"]) == (
-        "dkim", 3, "general")
+        "dkim",
+        3,
+        "general",
+    )
 
 
 def test_discourse_accepts_a_plain_list_of_posts(tmp_path: Path) -> None:
@@ -136,12 +152,27 @@ def slack_zip(path: Path, members: dict[str, object]) -> None:
 
 def test_slack_reads_messages_with_channel_and_thread(tmp_path: Path) -> None:
     path = tmp_path / "export.zip"
-    slack_zip(path, {"general/2026-03-02.json": [
-        {"type": "message", "user": "U1", "text": "hi", "ts": "1772445600.000100",
-         "thread_ts": "1772445000.000001"},
-        {"type": "message", "subtype": "channel_join", "user": "U2", "text": "joined",
-         "ts": "1772445601.0"},
-    ]})
+    slack_zip(
+        path,
+        {
+            "general/2026-03-02.json": [
+                {
+                    "type": "message",
+                    "user": "U1",
+                    "text": "hi",
+                    "ts": "1772445600.000100",
+                    "thread_ts": "1772445000.000001",
+                },
+                {
+                    "type": "message",
+                    "subtype": "channel_join",
+                    "user": "U2",
+                    "text": "joined",
+                    "ts": "1772445601.0",
+                },
+            ]
+        },
+    )
     [record] = read_all(path)
     assert record.member == "general/2026-03-02.json"
     assert record.data["source_id"] == "general/1772445600.000100"
