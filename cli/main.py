@@ -85,16 +85,13 @@ def ingest(
     """Read, validate, anonymize and store a forum export, exactly once."""
     settings = load_settings()
     result = ingest_path(settings, file, fmt=fmt, source=source, workers=workers)
-    table = Table(title=f"ingest batch {result.batch_id}: {file.name}")
-    for column in ("read", "stored", "updated", "duplicates", "quarantined"):
-        table.add_column(column, justify="right")
-    table.add_row(
-        *(
-            f"{getattr(result, c):,}"
-            for c in ("read", "stored", "updated", "duplicates", "quarantined")
-        )
+    console.print(
+        f"ingest batch {result.batch_id} ({file.name}): read {result.read:,}, "
+        f"stored {result.stored:,}, updated {result.updated:,}, "
+        f"duplicates {result.duplicates:,}, quarantined {result.quarantined:,}",
+        highlight=False,
+        soft_wrap=True,
     )
-    console.print(table)
     if result.quarantined:
         console.print(
             f"see why with: barometer quarantine list --batch {result.batch_id}", style="yellow"
