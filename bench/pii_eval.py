@@ -1,6 +1,6 @@
 """Recall per PII type and the share of decoys removed, on a labeled JSONL set.
 
-Usage: python bench/pii_eval.py [bench/data/pii_test.jsonl ...] [--misses]
+Usage: python bench/pii_eval.py [bench/data/pii_test.jsonl ...] [--misses] [--ner-everywhere]
 
 An entity counts as removed when every letter and digit of it, a leading
 title such as "Dr." aside, lies inside a detected span of any type (what
@@ -72,7 +72,10 @@ def evaluate(path: Path, anonymizer: Anonymizer, show_misses: bool) -> dict:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     paths = [Path(a) for a in args] or [Path("bench/data/pii_eval.jsonl")]
-    anonymizer = Anonymizer(AnonymizerConfig(employee_id_patterns=DEFAULT_EMPLOYEE_ID_PATTERNS))
+    scope = "all" if "--ner-everywhere" in sys.argv else "candidates"
+    anonymizer = Anonymizer(
+        AnonymizerConfig(employee_id_patterns=DEFAULT_EMPLOYEE_ID_PATTERNS, ner_scope=scope)
+    )
     for path in paths:
         report = evaluate(path, anonymizer, "--misses" in sys.argv)
         print(f"\n{report['file']} ({report['posts']} posts)")

@@ -159,6 +159,7 @@ def anonymizer_config(settings: Settings):  # type: ignore[no-untyped-def]
         spacy_model=settings.spacy_model,
         employee_id_patterns=tuple(settings.employee_id_patterns),
         allow_list=tuple(settings.pii_allow_list),
+        ner_scope=settings.ner_scope,
     )
 
 

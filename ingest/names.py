@@ -132,14 +132,19 @@ def _stop_words() -> frozenset[str]:
 def is_plain_word(word: str) -> bool:
     """Whether ``word`` is more likely a word than a name.
 
-    That is a month, a tool or jargon ("Jan", "Slack"), or an English word in no
-    name list ("Email").
+    That is a month, a tool or jargon ("Jan", "Slack"), a stop word ("My", "Will"),
+    or an English word in no name list ("Email").
     """
     key = fold(word)
-    if key in _word_list("not_names.txt"):
+    if key in _word_list("not_names.txt") or key in _stop_words():
         return True
     known_name = key in _word_list("first_names.txt") or key in _word_list("last_names.txt")
-    return not known_name and (key in _english_words() or key in _stop_words())
+    return not known_name and key in _english_words()
+
+
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` is in the first-name list."""
+    return fold(word) in _word_list("first_names.txt")
 
 
 def fold(word: str) -> str:

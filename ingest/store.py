@@ -114,12 +114,12 @@ class PostStore:
                     {**row, "source": source, "batch_id": batch_id, "ingested_at": now}
                     for row in _unique_by_source_id(rows)
                 ]
+                # executemany with RETURNING: one cached statement, batched by SQLAlchemy's
+                # "insertmanyvalues" (a multi-row VALUES literal is recompiled every chunk).
                 inserted = set(
                     connection.execute(
-                        self._insert(posts)
-                        .values(values)
-                        .on_conflict_do_nothing()
-                        .returning(posts.c.source_id)
+                        self._insert(posts).on_conflict_do_nothing().returning(posts.c.source_id),
+                        values,
                     ).scalars()
                 )
                 counts.stored = len(inserted)
@@ -128,14 +128,11 @@ class PostStore:
                 counts.duplicates = len(rows) - counts.stored - counts.updated
             if rejected:
                 connection.execute(
-                    self._insert(quarantine)
-                    .values(
-                        [
-                            {**row, "source": source, "batch_id": batch_id, "created_at": now}
-                            for row in rejected
-                        ]
-                    )
-                    .on_conflict_do_nothing()
+                    self._insert(quarantine).on_conflict_do_nothing(),
+                    [
+                        {**row, "source": source, "batch_id": batch_id, "created_at": now}
+                        for row in rejected
+                    ],
                 )
             connection.execute(
                 update(ingest_batches)
