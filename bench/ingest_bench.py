@@ -82,16 +82,28 @@ def main() -> None:
     source = make_input(args.posts, args.work_dir)
     lines = sum(1 for _ in source.open("rb"))
     url, cleanup = database(args.db, args.work_dir)
-    env = {**os.environ, "BAROMETER_DATABASE_URL": url, "HF_HUB_OFFLINE": "1",
-           "BAROMETER_PSEUDONYM_KEY": "benchmark-key-0123456789abcdef",
-           "BAROMETER_INGEST_WORKERS": str(args.workers)}
+    env = {
+        **os.environ,
+        "BAROMETER_DATABASE_URL": url,
+        "HF_HUB_OFFLINE": "1",
+        "BAROMETER_PSEUDONYM_KEY": "benchmark-key-0123456789abcdef",
+        "BAROMETER_INGEST_WORKERS": str(args.workers),
+    }
     # Migrate first, so the timing covers ingest only.
-    subprocess.run([sys.executable, "-m", "cli.main", "db", "upgrade"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "cli.main", "ingest", str(source)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "ingest", str(source)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     peak_main = peak_tree = 0
     while process.poll() is None:
         own, total = tree_rss(process.pid)
@@ -105,16 +117,22 @@ def main() -> None:
     result = {
         "date": datetime.now(UTC).date().isoformat(),
         "machine": f"{platform.node()} {os.cpu_count()} cores {platform.machine()}",
-        "db": args.db, "workers": args.workers, "records": lines,
-        "seconds": round(elapsed, 1), "posts_per_second": round(lines / elapsed),
-        "peak_rss_main_mb": round(peak_main / 2**20), "peak_rss_total_mb": round(peak_tree / 2**20),
+        "db": args.db,
+        "workers": args.workers,
+        "records": lines,
+        "seconds": round(elapsed, 1),
+        "posts_per_second": round(lines / elapsed),
+        "peak_rss_main_mb": round(peak_main / 2**20),
+        "peak_rss_total_mb": round(peak_tree / 2**20),
         "summary": output.strip().splitlines()[0] if output.strip() else "",
     }
     with (args.work_dir / "ingest.jsonl").open("a") as log:
         log.write(json.dumps(result) + "\n")
-    print(f"| {args.db} | {args.workers} | {lines:,} | {elapsed:,.0f} s | "
-          f"{result['posts_per_second']:,} | {result['peak_rss_main_mb']} MB | "
-          f"{result['peak_rss_total_mb']} MB |")
+    print(
+        f"| {args.db} | {args.workers} | {lines:,} | {elapsed:,.0f} s | "
+        f"{result['posts_per_second']:,} | {result['peak_rss_main_mb']} MB | "
+        f"{result['peak_rss_total_mb']} MB |"
+    )
 
 
 if __name__ == "__main__":

@@ -74,8 +74,11 @@ def load_nlp_engine(
             nlp = self.nlp[language]
             texts = list(texts)
             wanted = [ner_everywhere or may_hold_a_name(text, never_names) for text in texts]
-            read = iter(nlp.pipe([t for t, w in zip(texts, wanted, strict=True) if w],
-                                 batch_size=batch_size))
+            read = iter(
+                nlp.pipe(
+                    [t for t, w in zip(texts, wanted, strict=True) if w], batch_size=batch_size
+                )
+            )
             for text, want in zip(texts, wanted, strict=True):
                 doc = next(read) if want else nlp.make_doc(text)
                 yield text, self._doc_to_nlp_artifact(doc, language)

@@ -18,6 +18,7 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecognizer
 
 from core.errors import ConfigError
+from ingest.addresses import ADDRESS_PATTERNS
 from ingest.names import NameListRecognizer, is_plain_word
 
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
@@ -43,12 +44,15 @@ URL_PATTERNS = (
 )
 _EXTENSION = r"(?:,?\s*\(?(?:ext|extn|extension|x|#)\.?\s*\d{1,5}\)?)?"
 PHONE_PATTERNS = (
-    # +1 415-555-0132, +44 20 7946 0958, +91 98765 43210, +1 (650) 555-0178
+    # +1 415-555-0132, +44 20 7946 0958, +91 98765 43210, +1 (650) 555-0178, +49 151 55501234
     Pattern(
         "phone_international",
-        rf"(?<![\w+])\+\d{{1,3}}[\s.-]?(?:\(\d{{1,4}}\)[\s.-]?)?\d{{1,5}}(?:[\s.-]\d{{2,5}}){{1,4}}{_EXTENSION}",
+        r"(?<![\w+])\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,8}){1,4}"
+        rf"{_EXTENSION}",
         0.8,
     ),
+    # +4915155501234: E.164 without separators
+    Pattern("phone_e164", rf"(?<![\w+])\+[1-9]\d{{7,14}}\b{_EXTENSION}", 0.8),
     # (212) 555-0199, 415-555-0132, 555.867.5309, 1-800-555-0100
     Pattern(
         "phone_north_america",
@@ -63,66 +67,6 @@ PHONE_PATTERNS = (
     ),
     # 555-0142: a local number
     Pattern("phone_local", rf"(?<![\w.-])\d{{3}}-\d{{4}}\b(?![-.]\d){_EXTENSION}", 0.5),
-)
-
-_STREET_SUFFIX = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|"
-    r"Way|Parkway|Pkwy|Terrace|Ter|Circle|Cir|Square|Sq|Highway|Hwy|Crescent|Cres|Close|Row|"
-    r"Walk|Gardens|Gdns|Alley|Plaza|Trail|Mews|Hill|Green|Park|Grove|Rise|View|Vale|Parade|"
-    r"Esplanade|Quay|Wharf|Broadway|Cross|Main|Nagar|Marg|Layout|Colony|Sector)"
-)
-_STREET_PREFIX = (
-    r"(?:Calle|Carrera|Avenida|Av\.|Rua|Rue|Via|Viale|Piazza|Place|Boulevard|Avenue|Chemin|"
-    r"Quai|Ulica|ul\.|Aleja|al\.)"
-)
-_PARTICLE = r"(?:de|del|de la|de l'|los|las|das|do|da|du|des|della|di)"
-_NAME_WORD = r"(?:[A-ZÀ-Þ][\w'’-]+|\d{1,3}(?:st|nd|rd|th))"
-_DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW)\.?"
-_NUMBER = r"\b\d{1,5}[A-Za-z]?(?:-\d{1,4})?,?"
-_POSTCODE = (
-    r"(?:\d{5}(?:-\d{4})?"  # US ZIP, French and German codes
-    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d"  # Canada
-    r"|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}"  # UK
-    r"|[A-Z]\d{2}\s?[A-Z0-9]{4}"  # Ireland
-    r"|\d{3}\s?\d{3}|\d{4})"  # India, Australia
-)
-# Unit, city, state or province, postcode, in any usual order after the street.
-_PLACE = r"[A-ZÀ-Þ][^\W\d_]+(?:['’-][^\W\d_]+)?(?:\s[A-ZÀ-Þ][^\W\d_]+){0,2}"
-_ADDRESS_TAIL = (
-    r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|bureau|#)\.?\s*#?\w{1,5})?"
-    rf"(?:,\s*(?:{_POSTCODE}\s+)?{_PLACE}(?:\s\({_PLACE}\))?){{0,3}}"
-    r"(?:,?\s+[A-Z]{2,3}\b)?"
-    rf"(?:,?\s+{_POSTCODE}\b)?"
-)
-# Level 12, Tower B, 4th Floor, Flat 302, No. 14: what may precede the street number.
-_UNIT_PREFIX = (
-    r"(?:\b(?:Flat|Apt|Apartment|Unit|Suite|Level|Floor|Tower|Block|No\.?|Plot)\s+\w{1,5},?\s+"
-    r"|\b\d{1,2}(?:st|nd|rd|th)\s+Floor,\s+)*"
-)
-ADDRESS_PATTERNS = (
-    # 221B Baker Street, 233 S Wacker Dr, 1000 Vermont Ave NW, Washington, DC 20005
-    Pattern(
-        "street_address",
-        rf"{_UNIT_PREFIX}{_NUMBER}\s+(?:{_DIRECTION}\s+)?(?:{_NAME_WORD}\s+){{1,3}}{_STREET_SUFFIX}\b\.?"
-        rf"(?:\s+{_DIRECTION}(?![\w]))?{_ADDRESS_TAIL}",
-        0.7,
-    ),
-    # 17 Rue de Rivoli, 75004 Paris; 302 Calle Ocho, Miami, FL 33135
-    Pattern(
-        "street_prefix_address",
-        rf"{_UNIT_PREFIX}{_NUMBER}\s+(?i:{_STREET_PREFIX})\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}"
-        rf"(?:\s+{_NAME_WORD}){{0,2}}{_ADDRESS_TAIL}",
-        0.7,
-    ),
-    # Hauptstraße 5, 10115 Berlin
-    Pattern(
-        "german_address",
-        r"\b[A-Z][a-zäöüß]+(?:straße|strasse|weg|platz|allee|gasse|ring)\s+\d{1,4}[a-z]?"
-        + _ADDRESS_TAIL,
-        0.7,
-    ),
-    # UK postcodes on their own: SW1A 1AA
-    Pattern("uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", 0.6),
 )
 
 HANDLE_PATTERN = Pattern(

@@ -1,0 +1,123 @@
+"""Regular expressions for street addresses as people write them in many countries.
+
+Three shapes cover most of them:
+
+- number first, street type last: ``221B Baker Street``, ``12/48 Chapel St``,
+  ``233 S Wacker Dr``, ``45 Teheran-ro 27-gil``, ``5th Cross``;
+- street type first, number after or before: ``Rua das Palmeiras, 245``,
+  ``Calle Durango 214``, ``ul. Długa 17/4``, ``17 Rue de Rivoli``;
+- the street type glued to the name: ``Hauptstraße 5``, ``Kalverstraat 92``,
+  or after it: ``Andrássy út 12``;
+
+each followed by an optional tail of unit, district, city, state and postcode
+(``, apto 31, Pinheiros, São Paulo - SP, 05422-000``). Japanese block
+addresses (``2-14-7 Ebisu, Shibuya-ku``) have a pattern of their own.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+_UPPER = "A-ZÀ-ÞĀ-Žƀ-ɏḀ-ỿ"  # capitals in Latin scripts, Vietnamese included
+_WORD = r"[^\W\d_]+"
+# A capitalised word, possibly hyphenated or abbreviated: São, Nguyễn, Sainte-Catherine, Col.
+_CAP = rf"(?:[{_UPPER}](?:{_WORD})?(?:['’-]{_WORD})*\.?)"
+
+SUFFIXES = (
+    "Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|"
+    "Parkway|Pkwy|Terrace|Ter|Circle|Cir|Square|Sq|Highway|Hwy|Crescent|Cres|Close|Row|Walk|"
+    "Gardens|Gdns|Alley|Plaza|Trail|Mews|Hill|Green|Park|Grove|Rise|View|Vale|Parade|Pde|"
+    "Esplanade|Quay|Wharf|Broadway|Cross|Main|Nagar|Marg|Layout|Colony|Sector|Salai|Chowk|"
+    "Bagh|Vihar|Enclave|Estate"
+)
+# Korean road names: Teheran-ro, Sejong-daero, 27-gil
+_KOREAN_ROAD = rf"(?:{_CAP}-(?:ro|daero|gil)(?:\s+\d{{1,3}}(?:beon-)?-?gil)?)"
+PREFIXES = (
+    "Calle|Carrera|Avenida|Av\\.|Avda\\.|Rua|Travessa|Alameda|Rue|Avenue|Boulevard|Bd|Chemin|"
+    "Quai|Allée|Impasse|Via|Viale|Piazza|Corso|Largo|Ulica|ul\\.|Aleja|al\\.|Plac|pl\\.|"
+    "Carrer|Paseo|Camino|Calzada|Straße|Strasse|Đường|Phố|Jalan|Jl\\.|Soi|Thanon"
+)
+GLUED = (
+    "straße|strasse|str\\.|weg|platz|allee|gasse|ring|damm|ufer|straat|gracht|laan|plein|"
+    "kade|singel|vej|gade|gatan|vägen|gata|veien|katu|tie|utca|út"
+)
+# Street types written as a word after the name: Andrássy út, Nowy Świat is not one.
+AFTER = "út|utca|tér|körút|ulice|cesta|gatve|iela|tänav|sokak|caddesi|bulvarı"
+_PARTICLE = r"(?:de la|de las|de los|de l'|del|de|das|dos|da|do|du|des|della|di|van|von|der)"
+_DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|Nord|Sud|Norte|Sur|Ouest|Est)\.?"
+_NUMBER = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?"
+_ORDINAL = r"\d{1,3}(?:st|nd|rd|th)"
+_NAME_PART = rf"(?:{_CAP}|{_ORDINAL}|{_PARTICLE})"
+
+POSTCODE = (
+    r"(?:\d{5}-\d{3}"  # Brazil
+    r"|\d{5}(?:-\d{4})?"  # US ZIP, France, Germany, Mexico, Spain, Italy, Korea
+    r"|\d{2}-\d{3}"  # Poland
+    r"|\d{3}-\d{4}"  # Japan
+    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d"  # Canada
+    r"|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}"  # UK
+    r"|[A-Z]\d{2}\s?[A-Z0-9]{4}"  # Ireland
+    r"|\d{4}\s?[A-Z]{2}"  # Netherlands
+    r"|\d{3}\s?\d{3}"  # India
+    r"|\d{4})"  # Australia, Belgium, Switzerland, Denmark
+)
+_UNIT_WORD = (
+    r"(?:Apt|Apartment|Apto|Ap|Suite|Ste|Unit|Flat|Floor|Fl|Level|Piso|Depto|Dpto|Andar|Sala|"
+    r"Room|Rm|Bureau|Étage|Lok|m|No|Nr|Block|Blk|Tower|Torre|Plot|Door|#)"
+)
+_UNIT = rf"(?i:{_UNIT_WORD})(?![^\W\d_])\.?\s*#?[\w-]{{1,6}}"
+_PLACE = rf"(?:{_CAP}(?:\s(?:{_PARTICLE}\s)?{_CAP}){{0,3}})"
+# What may follow the street: units, districts, city, state, postcode, in the usual orders.
+TAIL = (
+    rf"(?:,?\s+{_UNIT})*"
+    rf"(?:(?:,\s*|\s+-\s+|\s+)(?:{POSTCODE}\s+)?{_PLACE}(?:\s*\({_PLACE}\))?(?=[\s,.)]|$)"
+    rf"(?:\s+-\s+[A-Z]{{2}})?){{0,4}}"
+    rf"(?:,?\s+(?:[A-Z]{{2,3}}\s+)?{POSTCODE}\b)?"
+)
+# Flat 4, / Level 12, / Tower B, 4th Floor, / Sai Krupa Apartments, / No. 14,
+_BUILDING = (
+    rf"(?:{_CAP}\s+){{1,3}}(?:Apartments|Residency|Towers?|Heights|Enclave|Complex|Building|"
+    rf"House|Mansions?|Residences?|Court|Plaza|Centre|Center)"
+)
+_LEAD = rf"(?:(?:\b{_UNIT}|\b{_ORDINAL}\s+Floor|{_BUILDING}),?\s+)*"
+
+ADDRESS_PATTERNS = (
+    # 221B Baker Street, 12/48 Chapel St, Windsor VIC 3181; 233 S Wacker Dr; 5th Cross, Indiranagar
+    Pattern(
+        "number_street_suffix",
+        rf"{_LEAD}(?:\b{_NUMBER},?\s+(?:{_DIRECTION}\s+)?(?:{_NAME_PART}\s+){{0,3}}"
+        rf"|\b{_ORDINAL}\s+)"
+        rf"(?:(?:{_NAME_PART}\s+)?(?:{SUFFIXES})\b\.?|{_KOREAN_ROAD})"
+        rf"(?:\s+{_DIRECTION}(?!\w))?{TAIL}",
+        0.7,
+    ),
+    # 17 Rue de Rivoli, 75004 Paris
+    Pattern(
+        "number_prefix_street",
+        rf"{_LEAD}\b{_NUMBER},?\s+(?:{PREFIXES})\s+(?:{_PARTICLE}\s+)?{_CAP}"
+        rf"(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,3}}{TAIL}",
+        0.7,
+    ),
+    # Rua das Palmeiras, 245; Calle Durango 214; ul. Długa 17/4; Av. Insurgentes Sur 1602
+    Pattern(
+        "prefix_street_number",
+        rf"{_LEAD}(?<!\w)(?:{PREFIXES})\s+(?:{_PARTICLE}\s+)?{_NAME_PART}"
+        rf"(?:\s+{_NAME_PART}){{0,3}},?\s+(?:n[º°o]\.?\s*)?{_NUMBER}\b{TAIL}",
+        0.7,
+    ),
+    # Hauptstraße 5, Kalverstraat 92, Andrássy út 12
+    Pattern(
+        "glued_street_number",
+        rf"\b(?:{_CAP}\s)?[{_UPPER}][^\W\d_]*?(?:{GLUED}|\s(?:{AFTER}))\s+{_NUMBER}\b{TAIL}",
+        0.7,
+    ),
+    # 2-14-7 Ebisu, Shibuya-ku, Tokyo 150-0013
+    Pattern(
+        "japanese_block",
+        rf"\b\d{{1,2}}-\d{{1,2}}(?:-\d{{1,3}})?\s+{_CAP}(?:\s\d-chome)?"
+        rf"(?:,\s*{_CAP}-(?:ku|shi|cho|machi|gun))?{TAIL}",
+        0.65,
+    ),
+    # UK postcodes on their own: SW1A 1AA
+    Pattern("uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", 0.6),
+)

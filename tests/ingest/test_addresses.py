@@ -1,0 +1,45 @@
+"""Street addresses as people write them across the company's countries."""
+
+import pytest
+
+ADDRESSES = [
+    "221B Baker Street, London NW1 6XE",  # UK, postcode
+    "12/48 Chapel Street, Windsor VIC 3181",  # Australia, unit/number
+    "233 S Wacker Dr",  # US, direction prefix
+    "1000 Vermont Ave NW, Washington, DC 20005",  # US, direction suffix, state, ZIP
+    "88 Queen St W, Unit 1402, Toronto, ON M5H 2N2",  # Canada
+    "350 Fifth Avenue, Apt 12C, New York, NY 10118",  # US, apartment
+    "Level 12, 200 George Street, Sydney NSW 2000",  # Australia, level before number
+    "Flat 4, 19 Hanover Square, Leeds LS3 1AP",  # UK, flat before number
+    "No. 14, 2nd Main Road, Kasturba Nagar, Adyar, Chennai 600020",  # India
+    "45 Teheran-ro 27-gil, Gangnam-gu, Seoul 06141",  # Korea
+    "2-14-7 Ebisu, Shibuya-ku, Tokyo 150-0013",  # Japan, block address
+    "Rua Augusta, 1120, apto 54, Consolação, São Paulo - SP, 01304-001",  # Brazil
+    "Av. Paulista 1578, Bela Vista, São Paulo",  # Brazil, abbreviated
+    "Calle Mayor 12, 28013 Madrid",  # Spain
+    "ul. Marszałkowska 84/92, 00-514 Warszawa",  # Poland
+    "Hauptstraße 5, 10115 Berlin",  # Germany, glued street type
+    "Kalverstraat 92, 1012 PH Amsterdam",  # Netherlands
+    "Andrássy út 12, 1061 Budapest",  # Hungary, street type after the name
+    "17 Rue de Rivoli, 75004 Paris",  # France
+    "Via Roma 10, 00184 Roma",  # Italy
+    "Jalan Sudirman 45, Jakarta 10220",  # Indonesia
+]
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_redacts_the_whole_address(anonymizer, address: str) -> None:
+    assert anonymizer.redact(f"send it to {address} please") == "send it to <ADDRESS> please"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We need 3 people on the way to the Q3 review.",
+        "I worked 60 hours on Main this week.",
+        "Building 40 in Room 4B, 5th floor.",
+        "Sprint 14 Planning, Standup at 9.",
+    ],
+)
+def test_leaves_numbers_and_places_that_are_not_addresses(anonymizer, text: str) -> None:
+    assert "<ADDRESS>" not in anonymizer.redact(text)
