@@ -14,7 +14,6 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import ConfigError
 from ingest.names import default_allow_list
 from ingest.nlp_engine import load_nlp_engine
 from ingest.recognizers import ENTITY_TYPES, PRESIDIO_NAMES, build_recognizers, placeholder_type

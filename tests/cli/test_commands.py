@@ -105,3 +105,18 @@ def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
     result = barometer("db", "upgrade", tmp_path=tmp_path)
     assert result.returncode == 0
     assert "database at revision 0001" in result.stdout
+
+
+def test_an_unreachable_database_exits_one_with_a_one_line_reason(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "f.jsonl", [post(1)])
+    env_url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "ingest", str(path)],
+        env={**os.environ, "BAROMETER_PSEUDONYM_KEY": TEST_KEY, "BAROMETER_DATABASE_URL": env_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("DatabaseError: ")
+    assert len(result.stderr.strip().splitlines()) == 1
