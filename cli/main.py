@@ -5,6 +5,7 @@ Every command exits non-zero with a one-line reason on failure.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -129,12 +130,12 @@ def ingest_path(
     )
     with progress:
         task = progress.add_task(f"ingesting {file.name}", total=None)
-        redactor = ParallelAnonymizer(config, count) if count > 1 else None
-        with redactor or _nullcontext():
+        pool = ParallelAnonymizer(config, count) if count > 1 else contextlib.nullcontext()
+        with pool:
             return ingest_file(
                 file,
                 engine=engine,
-                redactor=redactor or Anonymizer(config),
+                redactor=pool if count > 1 else Anonymizer(config),
                 pseudonymize=Pseudonymizer(settings.key_bytes()),
                 min_group_size=settings.min_group_size,
                 source=source,
@@ -143,12 +144,6 @@ def ingest_path(
                 in_flight=count,
                 on_progress=lambda n: progress.advance(task, n),
             )
-
-
-def _nullcontext():  # type: ignore[no-untyped-def]
-    import contextlib
-
-    return contextlib.nullcontext()
 
 
 def anonymizer_config(settings: Settings):  # type: ignore[no-untyped-def]

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from core.database import get_engine
+from core.migrate import upgrade
 from core.tables import metadata
 from ingest.pipeline import ingest_file
 from ingest.pseudonym import Pseudonymizer
@@ -26,9 +28,7 @@ def everything_stored(engine: Engine) -> str:
     return "\n".join(chunks)
 
 
-@pytest.fixture
-def ingested(tmp_path: Path, engine: Engine, anonymizer, caplog) -> Path:
-    caplog.set_level(logging.DEBUG)
+def ingest_identifying_posts(tmp_path: Path, engine: Engine, anonymizer) -> None:
     rows = [
         post(
             i,
@@ -38,13 +38,7 @@ def ingested(tmp_path: Path, engine: Engine, anonymizer, caplog) -> Path:
         )
         for i, author in enumerate(AUTHOR_IDS)
     ]
-    rows.append(
-        post(
-            10,
-            author_id=AUTHOR_IDS[0],
-            text="",
-        )
-    )  # quarantined, author inside
+    rows.append(post(10, author_id=AUTHOR_IDS[0], text=""))  # quarantined, author inside
     rows.append('{"source_id": "p11", "author_id": "' + AUTHOR_IDS[1] + '", "text": "cut')
     path = write_jsonl(tmp_path / "f.jsonl", rows)
     ingest_file(
@@ -55,7 +49,12 @@ def ingested(tmp_path: Path, engine: Engine, anonymizer, caplog) -> Path:
         min_group_size=5,
         chunk_size=2,
     )
-    return path
+
+
+@pytest.fixture
+def ingested(tmp_path: Path, engine: Engine, anonymizer, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    ingest_identifying_posts(tmp_path, engine, anonymizer)
 
 
 @pytest.mark.parametrize("needle", [*AUTHOR_IDS, *SECRETS_IN_TEXT, "Maria", "Gonzalez", TEST_KEY])
@@ -68,10 +67,11 @@ def test_nothing_identifying_is_logged(ingested, caplog, needle: str) -> None:
     assert needle not in caplog.text
 
 
-def test_the_sqlite_file_holds_no_raw_author_id(ingested, engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the file check is for SQLite; the table check covers PostgreSQL")
-    database = Path(engine.url.database)
+def test_the_sqlite_file_holds_no_identifying_bytes(tmp_path: Path, anonymizer) -> None:
+    database = tmp_path / "store.db"
+    engine = get_engine(f"sqlite:///{database}")
+    upgrade(engine)
+    ingest_identifying_posts(tmp_path, engine, anonymizer)
     engine.dispose()  # checkpoint the WAL into the file
     raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
     for needle in [*AUTHOR_IDS, *SECRETS_IN_TEXT, TEST_KEY]:
