@@ -31,7 +31,7 @@ def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> boo
     previous = ""
     for match in WORD.finditer(text):
         word, previous = match.group(), previous
-        cued = previous in CUES_BEFORE and is_first_name(word)
+        cued = previous in CUES_BEFORE and is_first_name(word) and not is_plain_word(word)
         previous = word.lower()
         if cued:
             return True
