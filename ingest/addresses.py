@@ -94,7 +94,7 @@ ADDRESS_PATTERNS = (
     # 17 Rue de Rivoli, 75004 Paris
     Pattern(
         "number_prefix_street",
-        rf"{_LEAD}\b{_NUMBER},?\s+(?:{PREFIXES})\s+(?:{_PARTICLE}\s+)?{_CAP}"
+        rf"{_LEAD}\b{_NUMBER},?\s+(?i:{PREFIXES})\s+(?:{_PARTICLE}\s+)?{_CAP}"
         rf"(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,3}}{TAIL}",
         0.7,
     ),

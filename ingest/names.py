@@ -81,6 +81,9 @@ CUE_PHRASE = re.compile(
     r"shout out to|props to|credit to|congrats to)|[—–]|--)[,:]?\s*$",
     re.IGNORECASE,
 )
+# The text before a word ends a sentence (or is empty): the word starts a sentence.
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[\"“(])\s*$")
+CALENDAR = frozenset({"may", "june", "april", "august", "summer", "autumn"})
 # Romanised Korean syllables: given names are two of them joined by a hyphen (Sung-min, Ji-woo).
 _KOREAN_SYLLABLE = (
     r"(?:kk|tt|pp|ss|jj|ch|[bdghjkmnprstwy])?"
@@ -138,13 +141,18 @@ def is_plain_word(word: str) -> bool:
     key = fold(word)
     if key in _word_list("not_names.txt") or key in _stop_words():
         return True
-    known_name = key in _word_list("first_names.txt") or key in _word_list("last_names.txt")
+    known_name = key in first_names() or key in _word_list("last_names.txt")
     return not known_name and key in _english_words()
 
 
+def first_names() -> frozenset[str]:
+    """Folded first names: Faker's lists and the regional list written for the project."""
+    return _word_list("first_names.txt") | _word_list("regional_first_names.txt")
+
+
 def is_first_name(word: str) -> bool:
-    """Whether ``word`` is in the first-name list."""
-    return fold(word) in _word_list("first_names.txt")
+    """Whether ``word`` is in a first-name list."""
+    return fold(word) in first_names()
 
 
 def fold(word: str) -> str:
@@ -165,13 +173,15 @@ class NameListRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         """Read the name lists once per process."""
-        self.first_names = _word_list("first_names.txt") | self.extra_names
+        self.first_names = first_names() | self.extra_names
         self.names = self.first_names | _word_list("last_names.txt")
         self.ambiguous = (
             _word_list("ambiguous_words.txt")
             | _word_list("not_names.txt")
             | _stop_words()
-            | (_english_words() - self.extra_names)
+            # The regional list was written without everyday words, so WordNet's proper
+            # nouns (Lakshmi, Priya) do not make its names ambiguous.
+            | (_english_words() - self.extra_names - _word_list("regional_first_names.txt"))
         )
 
     def analyze(
@@ -255,6 +265,11 @@ class NameListRecognizer(EntityRecognizer):
                 )
             )
         if key not in self.ambiguous:
+            return True
+        # "talk to Will", "Grace and I": a name-word capitalised mid-sentence is a name,
+        # unless it is a month or season ("in May").
+        mid_sentence = not SENTENCE_START.search(text[: match.start()])
+        if mid_sentence and key in _word_list("ambiguous_words.txt") and key not in CALENDAR:
             return True
         return (
             cued or self._name_beside(text, before, match) or self._name_beside(text, match, after)

@@ -10,15 +10,13 @@ skip loses no recall (docs/anonymization.md).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from core.errors import ConfigError
-from ingest.names import CUES_BEFORE, WORD, is_first_name, is_plain_word
+from ingest.names import CUES_BEFORE, SENTENCE_START, WORD, is_first_name, is_plain_word
 
 SPACY_KEEP = ("ner",)
-SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[\"“(])\s*$")
 
 
 def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> bool:
@@ -37,9 +35,7 @@ def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> boo
             return True
         if not word[:1].isupper() or word.isupper() or word in never_names:
             continue
-        at_start = SENTENCE_START.search(text, 0, match.start()) is not None and (
-            SENTENCE_START.search(text[: match.start()]) is not None
-        )
+        at_start = SENTENCE_START.search(text[: match.start()]) is not None
         if not at_start or not is_plain_word(word):
             return True
     return False

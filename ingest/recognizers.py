@@ -62,7 +62,7 @@ PHONE_PATTERNS = (
     # 07700 900123, 020 7946 0958, 040-5550-2211, 030 5555 0123
     Pattern(
         "phone_trunk_prefix",
-        rf"(?<![\w-])0\d{{1,4}}[\s-]?\d{{3,4}}[\s-]?\d{{3,4}}\b{_EXTENSION}",
+        rf"(?<![\w-])0\d{{1,4}}[\s-]\d{{3,4}}[\s-]?\d{{3,4}}\b{_EXTENSION}",
         0.6,
     ),
     # 555-0142: a local number
