@@ -7,7 +7,6 @@ when there are several), the previous one is written, so the cores stay busy.
 from __future__ import annotations
 
 import logging
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
@@ -21,19 +20,12 @@ from sqlalchemy import Engine
 from core.errors import BarometerError
 from ingest.org_units import refresh_org_units
 from ingest.pseudonym import Pseudonymizer
+from ingest.quarantine import remains_of, to_redact, with_redacted
 from ingest.record import Record, validate_record
 from ingest.sources import RawRecord, source_for
 from ingest.store import PostStore, post_row, quarantine_row
 
 logger = logging.getLogger(__name__)
-
-QUARANTINE_TEXT_CHARS = 2_000
-# Identifying values inside a record that could not be parsed: blanked before redaction.
-IDENTITY_VALUE = re.compile(
-    r"""(["']?(?:author_id|author|user_id|user|username|name|real_name|email)["']?\s*[:=]\s*)"""
-    r"""("(?:[^"\\]|\\.)*"?|'[^']*'?|[^,}\s]+)""",
-    re.IGNORECASE,
-)
 
 
 class Redactor(Protocol):
@@ -142,15 +134,14 @@ def _validate(raws: list[RawRecord], pseudonymize: Pseudonymizer) -> _Chunk:
     chunk = _Chunk(raws)
     for raw in raws:
         if raw.data is None:
-            chunk.rejected.append(
-                (raw, None, raw.error or "unreadable record", _raw_remains(raw.raw))
-            )
+            reason = raw.error or "unreadable record"
+            chunk.rejected.append((raw, None, reason, remains_of(raw, pseudonymize)))
             continue
         record, rejection, unknown = validate_record(raw.data)
         if record is None:
             assert rejection is not None
             chunk.rejected.append(
-                (raw, rejection.field, rejection.reason, _record_remains(raw.data, pseudonymize))
+                (raw, rejection.field, rejection.reason, remains_of(raw, pseudonymize))
             )
             continue
         chunk.records.append((raw, record))
@@ -160,7 +151,8 @@ def _validate(raws: list[RawRecord], pseudonymize: Pseudonymizer) -> _Chunk:
 
 def _texts_to_redact(chunk: _Chunk) -> list[str]:
     texts = [record.text for _, record in chunk.records]
-    texts += [remains.get("text") or remains.get("raw") or "" for *_, remains in chunk.rejected]
+    for *_, remains in chunk.rejected:
+        texts += to_redact(remains)
     return texts
 
 
@@ -188,14 +180,14 @@ def _write(
     ]
     rejected = []
     for raw, field_name, reason, remains in chunk.rejected:
-        key = "text" if "text" in remains else "raw"
+        clean = [next(texts) for _ in to_redact(remains)]
         rejected.append(
             quarantine_row(
                 line=raw.line,
                 member=raw.member,
                 field=field_name,
                 reason=reason,
-                record={**remains, key: next(texts)},
+                record=with_redacted(remains, clean),
             )
         )
     counts = store.write_chunk(
@@ -207,33 +199,3 @@ def _write(
     result.updated += counts.updated
     result.duplicates += counts.duplicates
     result.quarantined += counts.quarantined
-
-
-KNOWN_FIELDS = ("source_id", "created_at", "org_unit", "channel", "thread_id")
-
-
-def _record_remains(data: dict[str, Any], pseudonymize: Pseudonymizer) -> dict[str, Any]:
-    """What of a rejected record may be kept.
-
-    That is its known fields, the author as a pseudonym, the text (redacted
-    later, cut to 2,000 characters), and only the names of other fields.
-    """
-    remains: dict[str, Any] = {
-        key: str(data[key])[:200] for key in KNOWN_FIELDS if data.get(key) is not None
-    }
-    author = data.get("author_id")
-    if author is not None:
-        remains["author"] = (
-            pseudonymize(str(author)) if isinstance(author, str | int) else "<invalid>"
-        )
-    text = data.get("text")
-    remains["text"] = text[:QUARANTINE_TEXT_CHARS] if isinstance(text, str) else repr(text)[:200]
-    others = sorted(key for key in data if key not in {*KNOWN_FIELDS, "author_id", "text"})
-    if others:
-        remains["other_fields"] = others
-    return remains
-
-
-def _raw_remains(raw: str) -> dict[str, Any]:
-    """An undecodable record, cut short and with identifying values blanked (then redacted)."""
-    return {"raw": IDENTITY_VALUE.sub(r"\1<REMOVED>", raw[:QUARANTINE_TEXT_CHARS])}

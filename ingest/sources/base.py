@@ -7,13 +7,22 @@ will be quarantined), while a file it cannot open at all raises ``InputError``.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from core.errors import InputError
+
+TEXT_HINT = re.compile(r""""(?:text|raw|body|message)"\s*:\s*"((?:[^"\\]|\\.){1,2000})""")
+
+
+def text_hint(fragment: str) -> str:
+    """The value of a text-like key in a fragment of JSON that does not parse, or ""."""
+    found = TEXT_HINT.search(fragment)
+    return found.group(1) if found else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,14 +32,15 @@ class RawRecord:
     Attributes:
         line: 1-based line (JSONL, CSV) or record ordinal (JSON, Parquet, archive member).
         data: The decoded fields, or None when the record could not be decoded.
-        raw: The undecodable text (for quarantine, redacted before it is stored).
+        text_hint: For an undecodable record, whatever of its post text could be made
+            out (never its other fields); redacted before it is kept in quarantine.
         error: Why the record could not be decoded.
         member: The archive member it came from, for zipped exports.
     """
 
     line: int
     data: dict[str, Any] | None
-    raw: str = ""
+    text_hint: str = ""
     error: str | None = None
     member: str | None = None
 
@@ -96,7 +106,7 @@ def source_for(path: Path, fmt: str | None = None) -> Source:
     )
 
 
-def open_binary(path: Path):  # type: ignore[no-untyped-def]
+def open_binary(path: Path) -> BinaryIO:
     """Open ``path`` for reading bytes, turning OS errors into ``InputError``."""
     try:
         return path.open("rb")

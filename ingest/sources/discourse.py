@@ -5,6 +5,7 @@ The file is parsed as a stream (ijson), so its size does not bound memory.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 from core.errors import InputError
 from ingest.sources.base import RawRecord, Source, open_binary
 
+QUOTE_ATTRIBUTION = re.compile(r'\[quote="[^"\]]*"\]')
 POST_ARRAYS = ("item", "latest_posts.item", "post_stream.posts.item", "posts.item")
 
 
@@ -38,7 +40,10 @@ class DiscourseSource(Source):
                     yield RawRecord(number, map_post(post))
             except (ijson.JSONError, UnicodeDecodeError) as exc:
                 yield RawRecord(
-                    number + 1, None, "", f"the file is not valid JSON after post {number}: {exc}"
+                    number + 1,
+                    None,
+                    "",
+                    f"the file is not valid JSON after post {number} ({type(exc).__name__})",
                 )
 
 
@@ -52,7 +57,9 @@ def _posts_prefix(path: Path) -> str:
                 if event == "start_array" and f"{prefix}.item".lstrip(".") in POST_ARRAYS:
                     return f"{prefix}.item".lstrip(".")
         except (ijson.JSONError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path.name!r} is not a Discourse JSON export: {exc}") from None
+            raise InputError(
+                f"{path.name!r} is not a Discourse JSON export ({type(exc).__name__})"
+            ) from None
     raise InputError(
         f"{path.name!r} has no posts array; expected a list of posts or an object with "
         "'latest_posts' or 'post_stream.posts'"
@@ -63,7 +70,10 @@ def map_post(post: dict[str, Any]) -> dict[str, Any]:
     """Map a Discourse post onto Barometer's record fields (others are kept, then ignored)."""
     mapped = {key: value for key, value in post.items() if key not in {"raw", "cooked"}}
     mapped["source_id"] = post.get("id")
-    if "raw" in post:
+    if isinstance(post.get("raw"), str):
+        # [quote="alice.smith, post:3, topic:12"] names the quoted author: keep the quote only.
+        mapped["text"] = QUOTE_ATTRIBUTION.sub("[quote]", post["raw"])
+    elif "raw" in post:
         mapped["text"] = post["raw"]
     elif isinstance(post.get("cooked"), str):
         mapped["text"] = html_to_text(post["cooked"])
@@ -81,16 +91,29 @@ def map_post(post: dict[str, Any]) -> dict[str, Any]:
 
 
 class _TextExtractor(HTMLParser):
+    """Collects text, skipping quote titles: they name the quoted author."""
+
+    SKIPPED = frozenset({"title", "quote-controls"})
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.open: list[bool] = []  # per open element: is its text skipped?
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not any(self.open):
+            self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = set((dict(attrs).get("class") or "").split())
         if tag in {"p", "br", "li", "blockquote", "div"}:
             self.parts.append("\n")
+        if tag not in {"br", "img", "hr", "input", "meta", "link"}:
+            self.open.append(bool(classes & self.SKIPPED))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in {"br", "img", "hr", "input", "meta", "link"} and self.open:
+            self.open.pop()
 
 
 def html_to_text(html: str) -> str:
