@@ -67,6 +67,8 @@ posts = Table(
     Column("content_hash", String(32), nullable=False),
     # Same author, same day, same text: stored once. NULL when the author is unknown.
     Column("dedup_key", String(32)),
+    # The source's edit time (Slack edited.ts, Discourse updated_at): newer edits replace.
+    Column("source_version", DateTime),
     Column("ingested_at", DateTime, nullable=False),
     UniqueConstraint("source", "source_id", name="uq_posts_source_source_id"),
     UniqueConstraint("dedup_key", name="uq_posts_dedup_key"),

@@ -175,6 +175,7 @@ def _write(
             org_unit=record.org_unit,
             channel=record.channel,
             thread_id=record.thread_id,
+            source_version=record.updated_at,
         )
         for _, record in chunk.records
     ]

@@ -1,19 +1,43 @@
-"""Validation of one incoming record: what a post must carry before it may be stored."""
+"""Validation of one incoming record: what a post must carry before it may be stored.
+
+Messages name the field, what was expected and what was received, but never
+echo a received value: a bad field may hold an email or a name, and reasons
+are kept in quarantine and printed by ``barometer quarantine list``.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 MAX_TEXT_CHARS = 20_000
+MAX_ID_CHARS = 255
+MAX_THREAD_CHARS = 128
+MAX_CHANNEL_CHARS = 128
+MAX_ORG_UNIT_CHARS = 255
+MAX_ORG_DEPTH = 8
 EARLIEST = datetime(1990, 1, 1)
 FUTURE_SLACK = timedelta(days=1)
 ORG_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_.&-]*$")
-MAX_ORG_DEPTH = 8
+# NUL and lone surrogates cannot be stored (PostgreSQL refuses NUL; UTF-8 has no surrogates).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _received(value: Any) -> str:
+    """What was received, described without its content."""
+    if isinstance(value, str):
+        return f"a {len(value):,}-character string"
+    return f"a value of type {type(value).__name__}"
+
+
+def _storable(value: str, field: str) -> str:
+    if UNSTORABLE.search(value):
+        raise ValueError(f"{field} holds a NUL or an unpaired surrogate character")
+    return value
 
 
 class Record(BaseModel):
@@ -23,7 +47,7 @@ class Record(BaseModel):
     ``a/b/c``. Unknown fields are dropped by ``validate_record``, which counts them.
     """
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False, frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     source_id: str
     text: str
@@ -32,56 +56,69 @@ class Record(BaseModel):
     org_unit: str | None = None
     channel: str | None = None
     thread_id: str | None = None
+    updated_at: datetime | None = None
 
-    @field_validator("source_id", "author_id", "thread_id", mode="before")
+    @field_validator("source_id", mode="before")
     @classmethod
-    def _identifier(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError(f"expected a string or an integer, got {value!r}")
-        if isinstance(value, int):
-            return str(value)
-        if isinstance(value, str):
-            value = value.strip()
-            if not value:
-                return None
-            if len(value) > 255:
-                raise ValueError(f"expected at most 255 characters, got {len(value)}")
-        return value
+    def _source_id(cls, value: Any) -> str:
+        identifier = _identifier(value, MAX_ID_CHARS)
+        if identifier is None:
+            raise ValueError("expected a non-empty string or an integer, got an empty value")
+        return identifier
+
+    @field_validator("author_id", mode="before")
+    @classmethod
+    def _author_id(cls, value: Any) -> str | None:
+        return _identifier(value, MAX_ID_CHARS)
+
+    @field_validator("thread_id", mode="before")
+    @classmethod
+    def _thread_id(cls, value: Any) -> str | None:
+        return _identifier(value, MAX_THREAD_CHARS)
 
     @field_validator("text", mode="before")
     @classmethod
-    def _text(cls, value: Any) -> Any:
+    def _text(cls, value: Any) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"expected a string, got {type(value).__name__}")
-        if not value.strip():
+            raise ValueError(f"expected a string, got {_received(value)}")
+        value = _storable(value.strip(), "text")
+        if not value:
             raise ValueError("text is empty after trimming whitespace")
         if len(value) > MAX_TEXT_CHARS:
             raise ValueError(
                 f"text has {len(value):,} characters, at most {MAX_TEXT_CHARS:,} are allowed"
             )
-        return value.strip()
+        return value
 
     @field_validator("created_at", mode="before")
     @classmethod
     def _created_at(cls, value: Any) -> datetime:
         return parse_timestamp(value)
 
+    @field_validator("updated_at", mode="before")
+    @classmethod
+    def _updated_at(cls, value: Any) -> datetime | None:
+        return None if value is None else parse_timestamp(value)
+
     @field_validator("org_unit", mode="before")
     @classmethod
     def _org_unit(cls, value: Any) -> str | None:
         if value is None:
             return None
+        expected = (
+            f"expected a path like 'eng/infra/storage' (at most {MAX_ORG_DEPTH} levels of "
+            f"letters, digits, '_', '-', '.', '&', {MAX_ORG_UNIT_CHARS} characters in all)"
+        )
         if not isinstance(value, str):
-            raise ValueError(f"expected a path like 'eng/infra/storage', got {value!r}")
+            raise ValueError(f"{expected}, got {_received(value)}")
         segments = [part.strip().lower() for part in value.strip().strip("/").split("/")]
         if segments == [""]:
             return None
-        if len(segments) > MAX_ORG_DEPTH or not all(ORG_SEGMENT.match(s) for s in segments):
-            raise ValueError(
-                f"expected a path like 'eng/infra/storage' (at most {MAX_ORG_DEPTH} levels "
-                f"of letters, digits, '_', '-', '.', '&'), got {value[:80]!r}"
-            )
-        return "/".join(segments)
+        path = "/".join(segments)
+        valid = all(ORG_SEGMENT.match(segment) for segment in segments)
+        if not valid or len(segments) > MAX_ORG_DEPTH or len(path) > MAX_ORG_UNIT_CHARS:
+            raise ValueError(f"{expected}, got {_received(value)} that is not one")
+        return path
 
     @field_validator("channel", mode="before")
     @classmethod
@@ -89,16 +126,28 @@ class Record(BaseModel):
         if value is None:
             return None
         if not isinstance(value, str):
-            raise ValueError(f"expected a string, got {type(value).__name__}")
-        return value.strip()[:128] or None
+            raise ValueError(f"expected a string, got {_received(value)}")
+        return _storable(value.strip()[:MAX_CHANNEL_CHARS], "channel") or None
+
+
+def _identifier(value: Any, limit: int) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"expected a string or an integer, got {_received(value)}")
+    text = _storable(str(value).strip(), "the identifier")
+    if len(text) > limit:
+        raise ValueError(f"expected at most {limit} characters, got {len(text):,}")
+    return text or None
 
 
 def parse_timestamp(value: Any) -> datetime:
     """Parse ISO 8601 text or epoch seconds into a naive UTC datetime.
 
     Args:
-        value: ``"2024-05-01T09:30:00+02:00"``, ``"2024-05-01"``, ``1714555800`` or
-            ``"1714555800.5"``. Text without an offset is taken as UTC.
+        value: ``"2024-05-01T09:30:00+02:00"``, ``"2024-05-01"``, ``"20240501"``,
+            ``1714555800``, ``"1714555800.5"``, or a ``date``/``datetime`` (Parquet).
+            Text without an offset is taken as UTC.
 
     Returns:
         The instant as a naive UTC datetime.
@@ -106,43 +155,47 @@ def parse_timestamp(value: Any) -> datetime:
     Raises:
         ValueError: The value is neither, or lies before 1990 or in the future.
     """
+    expected = "expected ISO 8601 text (2024-05-01T09:30:00Z) or epoch seconds"
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"expected ISO 8601 text or epoch seconds, got {value!r}")
+        raise ValueError(f"{expected}, got {_received(value)}")
     if isinstance(value, datetime):
         instant = value
-    elif isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
-        seconds = float(value)
-        if not math.isfinite(seconds):
-            raise ValueError(f"expected epoch seconds, got {value!r}")
-        if seconds > 1e11:
-            raise ValueError(
-                f"epoch {value!r} is too large for seconds; milliseconds must be divided by 1000"
-            )
-        instant = datetime.fromtimestamp(seconds, tz=UTC)
+    elif isinstance(value, date):
+        instant = datetime(value.year, value.month, value.day)
+    elif isinstance(value, int | float):
+        instant = _from_epoch(value)
     elif isinstance(value, str):
-        try:
-            instant = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(
-                "expected ISO 8601 text (2024-05-01T09:30:00Z) or epoch seconds, "
-                f"got {value[:40]!r}"
-            ) from None
+        instant = _from_text(value.strip(), expected)
     else:
-        raise ValueError(f"expected ISO 8601 text or epoch seconds, got {type(value).__name__}")
+        raise ValueError(f"{expected}, got {_received(value)}")
     if instant.tzinfo is not None:
         instant = instant.astimezone(UTC).replace(tzinfo=None)
     now = datetime.now(UTC).replace(tzinfo=None)
     if not EARLIEST <= instant <= now + FUTURE_SLACK:
-        raise ValueError(f"date {instant:%Y-%m-%d} lies before 1990 or in the future")
+        raise ValueError(f"the date {instant:%Y-%m-%d} lies before 1990 or in the future")
     return instant
 
 
-def _is_number(text: str) -> bool:
+def _from_text(text: str, expected: str) -> datetime:
     try:
-        float(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return False
-    return True
+        pass
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ValueError(f"{expected}, got {_received(text)} that is neither") from None
+    return _from_epoch(seconds)
+
+
+def _from_epoch(seconds: float) -> datetime:
+    if not math.isfinite(seconds):
+        raise ValueError("expected epoch seconds, got a number that is not finite")
+    if seconds > 1e11:
+        raise ValueError(
+            "the epoch value is too large for seconds; milliseconds must be divided by 1000"
+        )
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 class Rejection(BaseModel):
@@ -163,11 +216,8 @@ def validate_record(data: Any) -> tuple[Record | None, Rejection | None, int]:
         ``unknown`` counts the fields that were ignored.
     """
     if not isinstance(data, dict):
-        return (
-            None,
-            Rejection(field=None, reason=f"expected an object, got {type(data).__name__}"),
-            0,
-        )
+        reason = f"expected an object, got {type(data).__name__}"
+        return None, Rejection(field=None, reason=reason), 0
     try:
         record = Record.model_validate(data)
     except ValidationError as exc:

@@ -116,4 +116,7 @@ def map_message(message: dict[str, Any], channel: str, key: str | None = None) -
         mapped["author_id"] = message["user"]
     if message.get("thread_ts") is not None:
         mapped["thread_id"] = message["thread_ts"]
+    edited = message.get("edited")
+    if isinstance(edited, dict) and edited.get("ts") is not None:
+        mapped["updated_at"] = edited["ts"]
     return mapped

@@ -58,19 +58,66 @@ def test_ingesting_the_same_file_twice_stores_nothing_new(
     assert (again.stored, again.duplicates, again.quarantined) == (0, 10, 1)
     assert count(engine, posts) == 10
     assert count(engine, quarantine) == 1
-
-
-def test_an_edited_post_replaces_the_stored_one(tmp_path, engine, anonymizer, pseudonymize) -> None:
-    run(write_jsonl(tmp_path / "a.jsonl", [post(1)]), engine, anonymizer, pseudonymize)
-    edited = run(
-        write_jsonl(tmp_path / "b.jsonl", [post(1, text="Edited: the reorg is off.")]),
-        engine,
-        anonymizer,
-        pseudonymize,
-    )
-    assert edited.updated == 1
     with engine.connect() as connection:
-        assert connection.execute(select(posts.c.text)).scalar_one() == "Edited: the reorg is off."
+        assert connection.execute(select(quarantine.c.batch_id)).scalar_one() == again.batch_id
+
+
+def stored_texts(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(connection.execute(select(posts.c.text).order_by(posts.c.id)).scalars())
+
+
+def test_a_newer_edit_replaces_the_stored_post(tmp_path, engine, anonymizer, pseudonymize) -> None:
+    run(write_jsonl(tmp_path / "a.jsonl", [post(1)]), engine, anonymizer, pseudonymize)
+    edit = post(1, text="Edited: the reorg is off.", updated_at="2026-03-05T10:00:00Z")
+    result = run(write_jsonl(tmp_path / "b.jsonl", [edit]), engine, anonymizer, pseudonymize)
+    assert result.updated == 1
+    assert stored_texts(engine) == ["Edited: the reorg is off."]
+
+
+def test_a_copy_without_an_edit_time_does_not_replace_the_stored_post(
+    tmp_path, engine, anonymizer, pseudonymize
+) -> None:
+    run(write_jsonl(tmp_path / "a.jsonl", [post(1)]), engine, anonymizer, pseudonymize)
+    copy = post(1, text="Some other version.")
+    result = run(write_jsonl(tmp_path / "b.jsonl", [copy]), engine, anonymizer, pseudonymize)
+    assert (result.updated, result.duplicates) == (0, 1)
+    assert stored_texts(engine) == [post(1)["text"]]
+
+
+def test_an_older_edit_does_not_undo_a_newer_one(
+    tmp_path, engine, anonymizer, pseudonymize
+) -> None:
+    newer = post(1, text="Second version.", updated_at="2026-03-06T10:00:00Z")
+    older = post(1, text="First version.", updated_at="2026-03-05T10:00:00Z")
+    run(write_jsonl(tmp_path / "a.jsonl", [newer]), engine, anonymizer, pseudonymize)
+    run(write_jsonl(tmp_path / "b.jsonl", [older]), engine, anonymizer, pseudonymize)
+    assert stored_texts(engine) == ["Second version."]
+
+
+def test_rerunning_a_file_with_two_versions_of_a_post_changes_nothing(
+    tmp_path, engine, anonymizer, pseudonymize
+) -> None:
+    rows = [post(1, text="First version.", updated_at="2026-03-05T10:00:00Z")]
+    rows += [post(i) for i in range(2, 8)]  # pushes the second version into a later chunk
+    rows += [post(1, text="Second version.", updated_at="2026-03-06T10:00:00Z")]
+    path = write_jsonl(tmp_path / "f.jsonl", rows)
+    run(path, engine, anonymizer, pseudonymize)
+    again = run(path, engine, anonymizer, pseudonymize)
+    assert (again.stored, again.updated) == (0, 0)
+    assert stored_texts(engine)[0] == "Second version."
+
+
+def test_an_edit_that_would_duplicate_another_post_is_not_applied(
+    tmp_path, engine, anonymizer, pseudonymize
+) -> None:
+    first = post(1, text="+1", author_id="user-1", created_at="2026-03-02T09:00:00Z")
+    second = post(2, text="+1 agreed", author_id="user-1", created_at="2026-03-02T10:00:00Z")
+    run(write_jsonl(tmp_path / "a.jsonl", [first, second]), engine, anonymizer, pseudonymize)
+    edit = {**second, "text": "+1", "updated_at": "2026-03-02T11:00:00Z"}
+    result = run(write_jsonl(tmp_path / "b.jsonl", [edit]), engine, anonymizer, pseudonymize)
+    assert result.updated == 0
+    assert sorted(stored_texts(engine)) == ["+1", "+1 agreed"]
 
 
 def test_the_same_text_by_the_same_author_on_the_same_day_counts_once(

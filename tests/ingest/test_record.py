@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -11,15 +11,15 @@ GOOD = {"source_id": "p1", "text": "hello", "created_at": "2026-03-02T10:00:00Z"
     ("change", "field", "reason"),
     [
         # no text at all
-        ({"text": None}, "text", "expected a string, got NoneType"),
+        ({"text": None}, "text", "expected a string, got a value of type NoneType"),
         # whitespace only
         ({"text": "  \n\t "}, "text", "empty after trimming"),
         # longer than the limit
         ({"text": "x" * (MAX_TEXT_CHARS + 1)}, "text", "20,001 characters, at most 20,000"),
         # a number where text belongs
-        ({"text": 42}, "text", "expected a string, got int"),
+        ({"text": 42}, "text", "expected a string, got a value of type int"),
         # a list where text belongs
-        ({"text": ["a"]}, "text", "expected a string, got list"),
+        ({"text": ["a"]}, "text", "expected a string, got a value of type list"),
         # a date that does not exist
         ({"created_at": "2026-02-30T10:00:00Z"}, "created_at", "expected ISO 8601"),
         # free text instead of a date
@@ -36,6 +36,18 @@ GOOD = {"source_id": "p1", "text": "hello", "created_at": "2026-03-02T10:00:00Z"
         ({"org_unit": "eng//infra!!"}, "org_unit", "expected a path like 'eng/infra/storage'"),
         # an org unit of the wrong type
         ({"org_unit": 7}, "org_unit", "expected a path"),
+        # an org unit longer than the column
+        ({"org_unit": "/".join(["a" * 40] * 7)}, "org_unit", "255 characters in all"),
+        # a thread id longer than the column
+        ({"thread_id": "t" * 129}, "thread_id", "at most 128 characters"),
+        # a NUL byte, which PostgreSQL cannot store
+        ({"text": "hello\x00world"}, "text", "NUL or an unpaired surrogate"),
+        # a lone surrogate, which UTF-8 cannot encode
+        ({"text": "hello \ud800"}, "text", "NUL or an unpaired surrogate"),
+        # an empty id
+        ({"source_id": "  "}, "source_id", "got an empty value"),
+        # a float id
+        ({"source_id": 1.5}, "source_id", "got a value of type float"),
     ],
 )
 def test_rejects_bad_records_naming_field_and_reason(change, field, reason) -> None:
@@ -43,6 +55,24 @@ def test_rejects_bad_records_naming_field_and_reason(change, field, reason) -> N
     assert record is None
     assert rejection.field == field
     assert reason in rejection.reason
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"created_at": "alice@corp.example"},  # an email where a date belongs
+        {"org_unit": "Alice Smith's team!"},  # a name where a unit belongs
+        {"source_id": {"email": "alice@corp.example"}},  # an object where an id belongs
+    ],
+)
+def test_reasons_never_repeat_the_value_they_reject(change) -> None:
+    _, rejection, _ = validate_record({**GOOD, **change})
+    assert "alice" not in rejection.reason.lower()
+
+
+def test_measures_text_length_after_trimming() -> None:
+    record, _, _ = validate_record({**GOOD, "text": "x" * MAX_TEXT_CHARS + "\n"})
+    assert record is not None
 
 
 @pytest.mark.parametrize("missing", ["source_id", "text", "created_at"])
@@ -88,6 +118,10 @@ def test_accepts_integer_ids() -> None:
         # epoch seconds, as a number and as text
         (1772445600, datetime(2026, 3, 2, 10, 0)),
         ("1772445600.0", datetime(2026, 3, 2, 10, 0)),
+        # ISO 8601 basic format, which looks like a number
+        ("20260302", datetime(2026, 3, 2)),
+        # a date without a time, as Parquet's date32 columns give
+        (date(2026, 3, 2), datetime(2026, 3, 2)),
     ],
 )
 def test_parses_timestamps_to_naive_utc(value, expected) -> None:

@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('content_hash', sa.String(length=32), nullable=False),
     sa.Column('dedup_key', sa.String(length=32), nullable=True),
+    sa.Column('source_version', sa.DateTime(), nullable=True),
     sa.Column('ingested_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['batch_id'], ['ingest_batches.id'], name=op.f('fk_posts_batch_id_ingest_batches')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_posts')),
