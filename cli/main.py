@@ -10,13 +10,19 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from cli.errors import run_cli
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from ingest.anonymize import AnonymizerConfig
+    from ingest.pipeline import IngestResult
 from core.settings import Settings, load_settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -49,7 +55,7 @@ def _configure(
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> Engine:
     from core.database import get_engine
     from core.migrate import upgrade
 
@@ -106,7 +112,7 @@ def ingest_path(
     fmt: str | None = None,
     source: str | None = None,
     workers: int | None = None,
-):  # type: ignore[no-untyped-def]
+) -> IngestResult:
     """Ingest ``file`` with a progress bar; used by ``ingest`` and ``demo``."""
     from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
 
@@ -146,7 +152,7 @@ def ingest_path(
             )
 
 
-def anonymizer_config(settings: Settings):  # type: ignore[no-untyped-def]
+def anonymizer_config(settings: Settings) -> AnonymizerConfig:
     """The anonymizer's configuration from settings."""
     from ingest.anonymize import AnonymizerConfig
 
@@ -195,38 +201,61 @@ def quarantine_list(
 @app.command()
 def anonymize(
     input: Annotated[Path, typer.Option("--input", help="JSONL with 'id' and 'text'.")],
-    output: Annotated[Path, typer.Option("--output", help="Where to write the redacted JSONL.")],
+    output: Annotated[
+        Path, typer.Option("--output", help="Where to write 'id' and redacted 'text'.")
+    ],
 ) -> None:
-    """Redact the 'text' of each line, to check the anonymizer on a sample."""
+    """Redact the 'text' of each line, to check the anonymizer on a sample.
+
+    Only 'id' and the redacted 'text' are written: other fields may identify people.
+    """
     from core.errors import InputError
     from ingest.anonymize import Anonymizer
 
     if not input.is_file():
         raise InputError(f"--input {str(input)!r} does not exist")
-    settings = load_settings()
-    anonymizer = Anonymizer(anonymizer_config(settings))
-    lines = input.read_text(encoding="utf-8").splitlines()
-    rows, problems = [], 0
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise ValueError("expected an object with a string 'text'")
-        except ValueError as exc:
-            errors.print(f"line {number}: skipped ({exc})")
-            problems += 1
-            continue
-        rows.append(row)
-    redacted = anonymizer.redact_many([row["text"] for row in rows])
-    with output.open("w", encoding="utf-8") as out:
-        for row, text in zip(rows, redacted, strict=True):
-            out.write(json.dumps({**row, "text": text}, ensure_ascii=False) + "\n")
+    anonymizer = Anonymizer(anonymizer_config(load_settings()))
+    written = skipped = 0
+    with (
+        input.open(encoding="utf-8", errors="replace") as lines,
+        output.open("w", encoding="utf-8") as out,
+    ):
+        batch: list[dict[str, Any]] = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            row = _sample_row(line)
+            if row is None:
+                errors.print(f"line {number}: skipped (expected an object with a string 'text')")
+                skipped += 1
+                continue
+            batch.append(row)
+            if len(batch) == ANONYMIZE_BATCH:
+                written += _write_redacted(anonymizer, batch, out)
+                batch = []
+        written += _write_redacted(anonymizer, batch, out)
     console.print(
-        f"redacted {len(rows):,} lines into {output}"
-        + (f"; {problems} skipped" if problems else "")
+        f"redacted {written:,} lines into {output}" + (f"; {skipped} skipped" if skipped else "")
     )
+
+
+ANONYMIZE_BATCH = 256
+
+
+def _sample_row(line: str) -> dict[str, Any] | None:
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        return None
+    return {"id": row.get("id"), "text": row["text"]}
+
+
+def _write_redacted(anonymizer: Any, batch: list[dict[str, Any]], out: TextIO) -> int:
+    for row, text in zip(batch, anonymizer.redact_many([r["text"] for r in batch]), strict=True):
+        out.write(json.dumps({"id": row["id"], "text": text}, ensure_ascii=False) + "\n")
+    return len(batch)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -77,7 +78,7 @@ class Settings(BaseSettings):
     ner_scope: Literal["candidates", "all"] = "candidates"
     embedding_model: str | None = None
     model_dir: Path | None = None
-    ingest_batch_size: int = Field(default=500, ge=1, le=100_000)
+    ingest_batch_size: int = Field(default=500, ge=1, le=10_000)
     ingest_workers: int = Field(default=2, ge=1, le=64)
 
     @classmethod
@@ -167,6 +168,8 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         problems = "; ".join(_describe(err) for err in exc.errors())
         raise ConfigError(f"invalid settings: {problems}") from None
+    except (SettingsError, ValueError) as exc:  # unparsable env value or barometer.toml
+        raise ConfigError(f"invalid settings: {str(exc).splitlines()[0]}") from None
 
 
 def _describe(err: Any) -> str:

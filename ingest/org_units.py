@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, text, update
 
 from core.tables import org_units, posts
+
+ROLL_UP_LOCK = 0x6261726F  # "baro": the advisory lock id of the roll-up on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ def refresh_org_units(engine: Engine, min_group_size: int) -> list[OrgUnit]:
             authors_by_unit.setdefault(unit, set())
     units = roll_up(authors_by_unit, min_group_size)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two ingests finishing at once must not interleave their delete-and-insert.
+            connection.execute(text("select pg_advisory_xact_lock(:key)"), {"key": ROLL_UP_LOCK})
         connection.execute(delete(org_units))
         if units:
             connection.execute(insert(org_units), [asdict(unit) for unit in units])
@@ -115,4 +120,10 @@ def refresh_org_units(engine: Engine, min_group_size: int) -> list[OrgUnit]:
                     )
                     .values(org_unit=unit.reported_as)
                 )
+        # A post whose unit was edited away reports under no unit.
+        connection.execute(
+            update(posts)
+            .where(posts.c.declared_org_unit.is_(None), posts.c.org_unit.is_not(None))
+            .values(org_unit=None)
+        )
     return units

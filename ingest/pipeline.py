@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
-from core.errors import BarometerError
+from core.errors import BarometerError, InputError
 from ingest.org_units import refresh_org_units
 from ingest.pseudonym import Pseudonymizer
 from ingest.quarantine import remains_of, to_redact, with_redacted
@@ -26,6 +26,8 @@ from ingest.sources import RawRecord, source_for
 from ingest.store import PostStore, post_row, quarantine_row
 
 logger = logging.getLogger(__name__)
+
+MAX_SOURCE_CHARS = 64
 
 
 class Redactor(Protocol):
@@ -93,6 +95,10 @@ def ingest_file(
     """
     reader = source_for(path, fmt)
     source_name = source or reader.name
+    if not 0 < len(source_name) <= MAX_SOURCE_CHARS:
+        raise InputError(
+            f"--source must be 1 to {MAX_SOURCE_CHARS} characters, got {len(source_name)}"
+        )
     store = PostStore(engine)
     records = reader.read(path)
     first = list(islice(records, chunk_size))  # fail on an unreadable file before opening a batch
@@ -109,13 +115,13 @@ def ingest_file(
                 on_progress(len(raws))
         while pending:
             _write(store, batch_id, source_name, *pending.popleft(), pseudonymize, result)
+        refresh_org_units(engine, min_group_size)
     except BarometerError as exc:
         store.finish_batch(batch_id, "failed", str(exc))
         raise
     except BaseException:
         store.finish_batch(batch_id, "failed", "interrupted")
         raise
-    refresh_org_units(engine, min_group_size)
     store.finish_batch(batch_id, "done")
     logger.info("ingest batch %s: %s", batch_id, result)
     return result

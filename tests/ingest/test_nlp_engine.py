@@ -24,9 +24,21 @@ def test_decides_where_the_ner_must_read(text: str, expected: bool) -> None:
     assert may_hold_a_name(text, frozenset({"Jira"})) is expected
 
 
-def test_the_ner_still_reads_posts_skipped_when_the_scope_is_all() -> None:
+@pytest.mark.parametrize(("scope", "read_by_ner"), [("candidates", 1), ("all", 2)])
+def test_the_scope_decides_which_posts_the_ner_reads(scope: str, read_by_ner: int) -> None:
     from ingest.anonymize import Anonymizer, AnonymizerConfig
 
-    text = "The reorg is a mess. Honestly nobody asked us."
-    everywhere = Anonymizer(AnonymizerConfig(ner_scope="all"))
-    assert everywhere.redact(text) == text
+    anonymizer = Anonymizer(AnonymizerConfig(ner_scope=scope))
+    anonymizer.redact("warm up")
+    nlp = anonymizer._analyzer.nlp_engine.nlp["en"]
+    seen: list[str] = []
+    original = nlp.pipe
+
+    def spy(texts, **kwargs):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        seen.extend(texts)
+        return original(texts, **kwargs)
+
+    nlp.pipe = spy
+    anonymizer.redact_many(["The reorg is a mess.", "then Kemi said no"])
+    assert len(seen) == read_by_ner

@@ -1,6 +1,13 @@
+import hashlib
+import hmac
 import re
 
 from ingest.pseudonym import Pseudonymizer
+
+
+def test_is_the_keyed_hmac_sha256_of_the_id_cut_to_sixteen_hex_characters() -> None:
+    expected = hmac.new(b"k" * 32, b"u123", hashlib.sha256).hexdigest()[:16]
+    assert Pseudonymizer(b"k" * 32)("u123") == expected
 
 
 def test_is_sixteen_hex_characters() -> None:
