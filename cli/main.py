@@ -266,9 +266,11 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the demo organisation.")] = 7,
     people: Annotated[int, typer.Option(help="Authors in the demo organisation.")] = 1_800,
     posts_per_week: Annotated[int, typer.Option(help="Everyday posts per week.")] = 820,
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Do not start the API.")] = False,
 ) -> None:
-    """Generate the demo organisation and ingest it into SQLite (later: score, report, serve)."""
+    """Generate the demo organisation and ingest it into SQLite.
+
+    Scoring, reports and the API join the demo as their stages land.
+    """
     from cli.demo.generate import DemoSpec, generate
     from core.settings import demo_settings
 

@@ -24,7 +24,6 @@ def test_demo_generates_and_ingests_a_small_organisation(tmp_path: Path) -> None
             "150",
             "--posts-per-week",
             "12",
-            "--no-serve",
         ],
         env=env,
         capture_output=True,
