@@ -33,7 +33,7 @@ _KOREAN_ROAD = rf"(?:{_CAP}-(?:ro|daero|gil)(?:\s+\d{{1,3}}(?:beon-)?-?gil)?)"
 PREFIXES = (
     "Calle|Carrera|Avenida|Av\\.|Avda\\.|Rua|Travessa|Alameda|Rue|Avenue|Boulevard|Bd|Chemin|"
     "Quai|Allée|Impasse|Via|Viale|Piazza|Corso|Largo|Ulica|ul\\.|Aleja|al\\.|Plac|pl\\.|"
-    "Carrer|Paseo|Camino|Calzada|Straße|Strasse|Đường|Phố|Jalan|Jl\\.|Soi|Thanon"
+    "Carrer|Paseo|Camino|Calzada|Straße|Strasse|Đường|Phố|Jalan|Jl\\.|Soi|Thanon|C/|Cl\\."
 )
 GLUED = (
     "straße|strasse|str\\.|weg|platz|allee|gasse|ring|damm|ufer|straat|gracht|laan|plein|"
@@ -56,28 +56,35 @@ POSTCODE = (
     r"|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}"  # UK
     r"|[A-Z]\d{2}\s?[A-Z0-9]{4}"  # Ireland
     r"|\d{4}\s?[A-Z]{2}"  # Netherlands
+    r"|[A-Z]\d{4}(?:[A-Z]{3})?"  # Argentina
+    r"|[A-Z]{2}-\d{3}-\d{4}"  # Ghana digital address
     r"|\d{3}\s?\d{3}"  # India
     r"|\d{4})"  # Australia, Belgium, Switzerland, Denmark
 )
 _UNIT_WORD = (
     r"(?:Apt|Apartment|Apto|Ap|Suite|Ste|Unit|Flat|Floor|Fl|Level|Piso|Depto|Dpto|Andar|Sala|"
-    r"Room|Rm|Bureau|Étage|Lok|m|No|Nr|Block|Blk|Tower|Torre|Plot|Door|#)"
+    r"Room|Rm|Bureau|Étage|Lok|m|No|Nr|Block|Blk|Tower|Torre|Plot|Door|House|Tầng|Raum|#)"
 )
-_UNIT = rf"(?i:{_UNIT_WORD})(?![^\W\d_])\.?\s*#?[\w-]{{1,6}}"
+_UNIT = (
+    rf"(?:(?i:{_UNIT_WORD})(?![^\W\d_])\.?(?:\s*No\.?)?\s*#?[\w-]{{1,6}}"
+    r"|\d{1,3}F\b"  # 12F: a floor
+    r"|\d{1,2}[º°ª]\s*(?:izq|izda|dcha|dcho|dr|der|centro|[A-Z])?\.?)"  # 2º izq.: floor and door
+)
 _PLACE = rf"(?:{_CAP}(?:\s(?:{_PARTICLE}\s)?{_CAP}){{0,3}})"
 # What may follow the street: units, districts, city, state, postcode, in the usual orders.
 TAIL = (
     rf"(?:,?\s+{_UNIT})*"
-    rf"(?:(?:,\s*|\s+-\s+|\s+)(?:{POSTCODE}\s+)?{_PLACE}(?:\s*\({_PLACE}\))?(?=[\s,.)]|$)"
+    rf"(?:(?:,\s*|\s+-\s+)(?:{POSTCODE}\s+)?{_PLACE}(?:\s*\({_PLACE}\))?(?=[\s,.)]|$)"
     rf"(?:\s+-\s+[A-Z]{{2}})?){{0,4}}"
-    rf"(?:,?\s+(?:[A-Z]{{2,3}}\s+)?{POSTCODE}\b)?"
+    rf"(?:,?\s+(?:[A-Z]{{2,4}}\s+)?{POSTCODE}\b)?(?:,?\s+[A-Z]{{2,4}}\b)?"
 )
 # Flat 4, / Level 12, / Tower B, 4th Floor, / Sai Krupa Apartments, / No. 14,
 _BUILDING = (
     rf"(?:{_CAP}\s+){{1,3}}(?:Apartments|Residency|Towers?|Heights|Enclave|Complex|Building|"
-    rf"House|Mansions?|Residences?|Court|Plaza|Centre|Center)"
+    rf"House|Mansions?|Residences?|Court|Plaza|Centre|Center|Annex|Block|Park)"
 )
-_LEAD = rf"(?:(?:\b{_UNIT}|\b{_ORDINAL}\s+Floor|{_BUILDING}),?\s+)*"
+_LEAD_PART = rf"(?:\b{_UNIT}|\b{_ORDINAL}\s+Floor|{_BUILDING}),?\s+"
+_LEAD = rf"(?:{_LEAD_PART})*"
 
 # (name, regular expression, score), turned into Presidio patterns by ``ingest.recognizers``.
 ADDRESS_PATTERNS: tuple[tuple[str, str, float], ...] = (
@@ -88,6 +95,29 @@ ADDRESS_PATTERNS: tuple[tuple[str, str, float], ...] = (
         rf"|\b{_ORDINAL}\s+)"
         rf"(?:(?:{_NAME_PART}\s+)?(?:{SUFFIXES})\b\.?|{_KOREAN_ROAD})"
         rf"(?:\s+{_DIRECTION}(?!\w))?{TAIL}",
+        0.7,
+    ),
+    # Plot 7, Adeola Odeku Street, Victoria Island; House No. 14, Oxford Street, Osu, Accra:
+    # a plot, house or floor first stands for the number.
+    (
+        "lead_street_suffix",
+        rf"(?:{_LEAD_PART})+(?:{_NAME_PART}\s+){{1,3}}(?:{SUFFIXES})\b\.?{TAIL}",
+        0.65,
+    ),
+    # Số 54 Liễu Giai, Ba Đình, Hà Nội; 12 Nguyễn Huệ, Phường Bến Nghé, Quận 1
+    (
+        "vietnamese_address",
+        rf"{_LEAD}(?:(?i:số)\s+{_NUMBER}\s+(?:(?i:ngõ|ngách|hẻm)\s+\d{{1,4}}\s+)?{_CAP}"
+        rf"(?:\s+{_CAP}){{0,3}}"
+        rf"|\b{_NUMBER}\s+{_CAP}(?:\s+{_CAP}){{0,3}}(?=,\s*(?:Phường|Quận|P\.|Q\.)))"
+        rf"(?:,\s*(?:(?:Phường|Quận|P\.|Q\.|TP\.)\s*)?(?:{_CAP}|\d{{1,2}})(?:\s+{_CAP}){{0,3}}){{0,4}}",
+        0.65,
+    ),
+    # 〒150-0043 東京都渋谷区道玄坂1-2-3; 서울특별시 강남구 테헤란로 152
+    (
+        "cjk_address",
+        r"〒\s?\d{3}-\d{4}\s*[^\s,。]+(?:\s\d+F)?"
+        r"|[가-힣]+(?:시|도)\s+[가-힣]+(?:구|군)\s+[가-힣0-9]+(?:로|길)\s*\d+(?:-\d+)?(?:,\s*\d+층)?",
         0.7,
     ),
     # 17 Rue de Rivoli, 75004 Paris

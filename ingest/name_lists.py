@@ -17,7 +17,52 @@ logger = logging.getLogger(__name__)
 
 # A word of letters in any script, optionally joined by one hyphen or apostrophe (Jean-Luc, O'Neil).
 WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?:[-'’][^\W\d_]{2,})?(?![^\W_])")
-TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Mme|Mlle)\.?\s+(?=[A-Z])")
+TITLE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Sr|Sra|Srta|Mme|Mlle|Sir|Dame|Attorney|Atty|Eng|Engr|"
+    r"Encik|Puan|Pak|Bapak|Ibu|Shri|Smt|Alhaji|Hajia|Mallam|Pani|Pan|Dona|Doña)\.?\s+(?=[A-Z])"
+)
+# Tanaka-san, Kim-ssi, Patel-ji: a name with an honorific suffix.
+HONORIFIC_SUFFIX = re.compile(r"\b[A-Z][a-z]+-(?:san|sama|kun|chan|sensei|senpai|ssi|nim|ji)\b")
+# 田中さん, 김민수님: a name in Japanese or Korean script with an honorific.
+CJK_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}(?:さん|様|氏|先生)|[가-힣]{2,4}(?:님|씨)")
+# "the Austin office", "Porto Alegre team": a place, not a person, when these follow it.
+PLACE_AFTER = re.compile(
+    r"\s*(?:office|offices|team|teams|hub|site|campus|branch|HQ|plant|warehouse|lab|"
+    r"labeling|centre|center|studio|floor|region|entity|payroll|time|timezone)\b",
+    re.IGNORECASE,
+)
+# "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.
+ROOM_BEFORE = re.compile(
+    r"\b(?:room|boardroom|sala|salle|raum|meeting room|conference room|huddle|pod)\s*$",
+    re.IGNORECASE,
+)
+# Lower-case words a multi-word name may hold: particles (Ludwig van Beethoven).
+NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "du",
+        "des",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "bin",
+        "binti",
+        "bint",
+        "al",
+        "el",
+        "ibn",
+    ]
+)
 CUES_BEFORE = frozenset(
     [
         "ask",
@@ -165,6 +210,24 @@ def is_plain_word(word: str) -> bool:
     if key in word_list("not_names.txt") or key in stop_words():
         return True
     return key not in all_names() and key in english_words()
+
+
+def not_a_person(text: str, start: int, end: int) -> bool:
+    """Whether the PERSON candidate ``text[start:end]`` is really a place, a room or a phrase.
+
+    True for a span followed by "office" or "team" (a city), preceded by "Room"
+    (a meeting room), holding a lower-case word that is no name particle (a
+    foreign phrase the NER took for a name: "jornada reducida"), or a single
+    lower-case word that is no first name ("aguinaldo").
+    """
+    if PLACE_AFTER.match(text, end) or ROOM_BEFORE.search(text, 0, start):
+        return True
+    if ROOM_BEFORE.search(text[start:end].split(" ", 1)[0]):  # "Boardroom Kilimanjaro"
+        return True
+    words = text[start:end].split()
+    if len(words) == 1:
+        return words[0].islower() and not is_first_name(words[0])
+    return any(w[:1].islower() and w not in NAME_PARTICLES for w in words)
 
 
 def is_first_name(word: str) -> bool:

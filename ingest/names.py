@@ -17,9 +17,11 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from ingest.name_lists import (
     CALENDAR,
+    CJK_NAME,
     CUE_PHRASE,
     CUES_AFTER,
     CUES_BEFORE,
+    HONORIFIC_SUFFIX,
     KOREAN_GIVEN_NAME,
     SENTENCE_START,
     TITLE,
@@ -28,6 +30,7 @@ from ingest.name_lists import (
     english_words,
     first_names,
     fold,
+    not_a_person,
     stop_words,
     word_list,
 )
@@ -49,6 +52,7 @@ class NameListRecognizer(EntityRecognizer):
         self.first_names = first_names() | self.extra_names
         self.names = all_names() | self.extra_names
         self.name_words = word_list("ambiguous_words.txt")
+        self.regional = word_list("regional_first_names.txt")
         self.ambiguous = (
             self.name_words
             | word_list("not_names.txt")
@@ -71,8 +75,14 @@ class NameListRecognizer(EntityRecognizer):
             following = WORD.match(text, title.end())
             if following:
                 found.append((title.start(), following.end()))
+        for pattern in (HONORIFIC_SUFFIX, CJK_NAME):
+            found.extend((m.start(), m.end()) for m in pattern.finditer(text))
         spans = [self._extend(text, words, span) for span in _join_adjacent(text, found)]
-        return [RecognizerResult("PERSON", start, end, 0.6) for start, end in spans]
+        return [
+            RecognizerResult("PERSON", start, end, 0.6)
+            for start, end in spans
+            if not not_a_person(text, start, end)
+        ]
 
     def _extend(
         self, text: str, words: list[re.Match[str]], span: tuple[int, int]
@@ -114,13 +124,18 @@ class NameListRecognizer(EntityRecognizer):
         if word.isupper() and len(word) > 1:
             return False  # acronyms: SRE, PMO, HR
         if word.islower():
-            # Lower-case names are common in chat ("ask dave"); only unambiguous first names count.
+            # Lower-case names are common in chat ("ask dave"); only unambiguous first names
+            # count, short ones only from the curated regional list ("raj", "zoë", "ana-sofía").
+            parts = key.split("-")
+            known = all(part in self.first_names for part in parts)
+            curated = all(part in self.regional for part in parts)
             return (
-                key in self.first_names
+                known
                 and key not in self.ambiguous
                 and (
                     previous in CUES_BEFORE
                     or (len(key) >= 4 and key.rstrip("s") not in self.ambiguous)
+                    or (curated and len(key) >= 3)
                 )
             )
         if not capitalised or len(key) < 2:
@@ -143,7 +158,8 @@ class NameListRecognizer(EntityRecognizer):
         # "talk to Will", "Grace and I": a name-word capitalised mid-sentence is a name,
         # unless it is a month or season ("in May").
         mid_sentence = not SENTENCE_START.search(text[: match.start()])
-        if mid_sentence and key in self.name_words and key not in CALENDAR:
+        abbreviation = re.match(r"\.\s*\d", text[match.end() :]) is not None  # Art. 44
+        if mid_sentence and key in self.name_words and key not in CALENDAR and not abbreviation:
             return True
         return (
             cued or self._name_beside(text, before, match) or self._name_beside(text, match, after)

@@ -20,7 +20,7 @@ from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecogniz
 from core.errors import ConfigError
 from ingest.addresses import ADDRESS_PATTERNS
 from ingest.anonymize import ENTITY_TYPES
-from ingest.name_lists import is_plain_word
+from ingest.name_lists import is_plain_word, not_a_person
 from ingest.names import NameListRecognizer
 
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
@@ -116,6 +116,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     if any(c.isdigit() or c == "@" for c in span):
         return None
     if len(tokens) == 1 and is_plain_word(span.strip(".,;:!?'\"()")):
+        return None
+    if not_a_person(text, tokens[0][0], tokens[-1][1]):
         return None
     return tokens[0][0], tokens[-1][1]
 

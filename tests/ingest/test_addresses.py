@@ -43,3 +43,21 @@ def test_redacts_the_whole_address(anonymizer, address: str) -> None:
 )
 def test_leaves_numbers_and_places_that_are_not_addresses(anonymizer, text: str) -> None:
     assert "<ADDRESS>" not in anonymizer.redact(text)
+
+
+MORE_ADDRESSES = [
+    "Plot 12, Ahmadu Bello Way, Victoria Island, Lagos",  # Nigeria, plot first
+    "House No. 7, Ring Road, Osu, Accra",  # Ghana, house number first
+    "3rd Floor, Westlands Square, Waiyaki Way, Nairobi",  # Kenya, floor and building first
+    "C/ de Serrano 41, 3º dcha., 28001 Madrid",  # Spain, floor and door
+    "Av. Santa Fe 1234, piso 5, C1059 CABA",  # Argentina
+    "10F, 21 Sejong-daero, Jung-gu, Seoul",  # Korea, floor first
+    "Số 12 Tràng Tiền, Hoàn Kiếm, Hà Nội",  # Vietnam
+    "〒100-0005 東京都千代田区丸の内1-1-1",  # Japan, in Japanese
+    "서울특별시 중구 세종대로 110",  # Korea, in Korean
+]
+
+
+@pytest.mark.parametrize("address", MORE_ADDRESSES)
+def test_redacts_addresses_that_do_not_start_with_a_street_number(anonymizer, address: str) -> None:
+    assert anonymizer.redact(f"send it to {address} please") == "send it to <ADDRESS> please"
