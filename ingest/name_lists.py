@@ -28,7 +28,7 @@ CJK_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}(?:さん|様|氏|先生)|[가-힣]{
 # "the Austin office", "Porto Alegre team": a place, not a person, when these follow it.
 PLACE_AFTER = re.compile(
     r"\s*(?:office|offices|team|teams|hub|site|campus|branch|HQ|plant|warehouse|lab|"
-    r"labeling|centre|center|studio|floor|region|entity|payroll|time|timezone)\b",
+    r"labeling|centre|center|studio|floor|region|entity|payroll|time|timezone|desk)\b",
     re.IGNORECASE,
 )
 # "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.
@@ -221,6 +221,8 @@ def not_a_person(text: str, start: int, end: int) -> bool:
     lower-case word that is no first name ("aguinaldo").
     """
     if PLACE_AFTER.match(text, end) or ROOM_BEFORE.search(text, 0, start):
+        return True
+    if re.match(r"\.\s*\d", text[end:]):  # Art. 15, Sec. 4: an abbreviation before a number
         return True
     if ROOM_BEFORE.search(text[start:end].split(" ", 1)[0]):  # "Boardroom Kilimanjaro"
         return True

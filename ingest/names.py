@@ -23,6 +23,7 @@ from ingest.name_lists import (
     CUES_BEFORE,
     HONORIFIC_SUFFIX,
     KOREAN_GIVEN_NAME,
+    NAME_PARTICLES,
     SENTENCE_START,
     TITLE,
     WORD,
@@ -87,14 +88,25 @@ class NameListRecognizer(EntityRecognizer):
     def _extend(
         self, text: str, words: list[re.Match[str]], span: tuple[int, int]
     ) -> tuple[int, int]:
-        """Grow a name over the capitalised name-like words right beside it (Ngo Van Minh)."""
+        """Grow a name over the name-like words right beside it.
+
+        Capitalised name-like words join (Ngo Van Minh), and so do particles
+        followed by one (Van den Broeck).
+        """
         start, end = span
         by_start = {w.start(): w for w in words}
         by_end = {w.end(): w for w in words}
         while (left := by_end.get(start - 1)) and text[start - 1] == " " and self._name_like(left):
             start = left.start()
-        while (right := by_start.get(end + 1)) and text[end] == " " and self._name_like(right):
-            end = right.end()
+        while (right := by_start.get(end + 1)) and text[end] == " ":
+            if self._name_like(right):
+                end = right.end()
+            elif right.group() in NAME_PARTICLES and (
+                (after := by_start.get(right.end() + 1)) and self._name_like(after)
+            ):
+                end = after.end()
+            else:
+                break
         return start, end
 
     def _name_like(self, match: re.Match[str]) -> bool:

@@ -34,7 +34,9 @@ EMAIL_PATTERNS = (
         "email_spelled_out",
         r"\b[a-z0-9_-]+(?:\s*(?:\.|\bdot\b|\[dot\]|\(dot\))\s*[a-z0-9_-]+)*"
         r"\s*(?:\[at\]|\(at\)|\bat\b)\s*[a-z0-9-]+"
-        r"(?:\s*(?:\[dot\]|\(dot\)|\bdot\b)\s*[a-z0-9-]+)+\b",
+        r"(?:\s*(?:\[dot\]|\(dot\)|\bdot\b)\s*[a-z0-9-]+)+\b"
+        # k.zhang(at)example.com: a bracketed "at" with real dots after it
+        r"|\b[a-z0-9._-]+\s*(?:\[at\]|\(at\))\s*[a-z0-9-]+(?:\.[a-z0-9-]+)+\b",
         0.6,
     ),
 )
@@ -42,7 +44,18 @@ URL_PATTERNS = (
     Pattern("url_scheme", rf"\b(?:https?|ftp)://{_URL_TAIL}", 0.9),
     Pattern("url_www", rf"\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#:]{_URL_TAIL})?", 0.85),
     # bare host with a path: wiki.corp.example/x, go.example.com/abc
-    Pattern("url_host_path", rf"(?<![@\w.])[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+/{_URL_TAIL}", 0.5),
+    Pattern(
+        "url_host_path",
+        rf"(?<![@\w.])[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+(?::\d{{2,5}})?/{_URL_TAIL}",
+        0.5,
+    ),
+    # vpn-latam.corp.example, ci.eng.internal: internal hosts, which name teams and places
+    Pattern(
+        "url_internal_host",
+        r"(?<![@\w.])[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+\.(?:corp|internal|intranet|local|lan|"
+        r"example)(?:\.[a-z]{2,6})?(?::\d{2,5})?\b(?![.@\w-])",
+        0.5,
+    ),
 )
 _EXTENSION = r"(?:,?\s*\(?(?:ext|extn|extension|x|#)\.?\s*\d{1,5}\)?)?"
 PHONE_PATTERNS = (
@@ -67,6 +80,12 @@ PHONE_PATTERNS = (
         rf"(?<![\w-])0\d{{1,4}}[\s-]\d{{3,4}}[\s-]?\d{{3,4}}\b{_EXTENSION}",
         0.6,
     ),
+    # (02) 5550 4417: an area code in brackets
+    Pattern("phone_bracket_area", rf"\(0\d{{1,3}}\)\s?\d{{3,4}}[\s-]?\d{{4}}\b{_EXTENSION}", 0.7),
+    # 01 99 00 12 34: French pairs
+    Pattern("phone_pairs", rf"(?<![\w.-])0\d(?:[\s.]\d{{2}}){{4}}\b{_EXTENSION}", 0.7),
+    # 6555 0172: eight-digit numbers in two groups (Singapore, Hong Kong)
+    Pattern("phone_eight", r"(?<![\w.-])[3689]\d{3}\s\d{4}\b(?![\s.-]\d)", 0.45),
     # 555-0142: a local number
     Pattern("phone_local", rf"(?<![\w.-])\d{{3}}-\d{{4}}\b(?![-.]\d){_EXTENSION}", 0.5),
 )
