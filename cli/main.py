@@ -17,16 +17,15 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.errors import run_cli
+from core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from ingest.anonymize import AnonymizerConfig
     from ingest.pipeline import IngestResult
-from core.settings import Settings, load_settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TLDEXTRACT_CACHE", str(Path.home() / ".cache" / "barometer-tldextract"))
 
 app = typer.Typer(
     name="barometer",
@@ -56,11 +55,22 @@ def _configure(
 
 
 def _engine(settings: Settings) -> Engine:
+    """The configured database, refusing one whose schema is not the code's.
+
+    Migrations run only on ``barometer db upgrade`` (and in the demo), never as a
+    side effect of another command against a production database.
+    """
     from core.database import get_engine
-    from core.migrate import upgrade
+    from core.errors import ConfigError
+    from core.migrate import current_revision, head_revision
 
     engine = get_engine(settings.resolved_database_url)
-    upgrade(engine)
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise ConfigError(
+            f"the database is at revision {current or 'none'} but this version needs {head}; "
+            "run `barometer db upgrade`"
+        )
     return engine
 
 
@@ -272,9 +282,12 @@ def demo(
     Scoring, reports and the API join the demo as their stages land.
     """
     from cli.demo.generate import DemoSpec, generate
+    from core.database import get_engine
+    from core.migrate import upgrade
     from core.settings import demo_settings
 
     settings = demo_settings(data_dir)
+    upgrade(get_engine(settings.resolved_database_url))
     spec = DemoSpec(seed=seed, people=people, posts_per_week=posts_per_week)
     metadata = generate(data_dir / "demo", spec)
     console.print(

@@ -33,6 +33,7 @@ def barometer(*args: str, tmp_path: Path, key: bool = True) -> subprocess.Comple
 
 def test_ingest_prints_its_counts_and_exits_zero(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "f.jsonl", [post(1), post(2, text=""), post(3)])
+    barometer("db", "upgrade", tmp_path=tmp_path)
     result = barometer("ingest", str(path), tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "read 3, stored 2, updated 0, duplicates 0, quarantined 1" in result.stdout
@@ -55,6 +56,7 @@ def test_ingest_of_an_unreadable_file_exits_one_with_a_one_line_reason(
     path = tmp_path / name
     if content is not None:
         path.write_text(content)
+    barometer("db", "upgrade", tmp_path=tmp_path)
     result = barometer("ingest", str(path), tmp_path=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().startswith(message)
@@ -77,6 +79,7 @@ def test_a_missing_pseudonym_key_stops_the_command(tmp_path: Path) -> None:
 
 def test_quarantine_list_shows_line_field_and_reason(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "f.jsonl", [post(1), post(2, created_at="not a date")])
+    barometer("db", "upgrade", tmp_path=tmp_path)
     barometer("ingest", str(path), tmp_path=tmp_path)
     result = barometer("quarantine", "list", tmp_path=tmp_path)
     assert result.returncode == 0
@@ -120,3 +123,10 @@ def test_an_unreachable_database_exits_one_with_a_one_line_reason(tmp_path: Path
     assert result.returncode == 1
     assert result.stderr.startswith("DatabaseError: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ingest_refuses_a_database_that_was_not_migrated(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "f.jsonl", [post(1)])
+    result = barometer("ingest", str(path), tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "run `barometer db upgrade`" in result.stderr
