@@ -66,11 +66,11 @@ _UNIT_WORD = (
     r"Room|Rm|Bureau|Étage|Lok|m|No|Nr|Block|Blk|Tower|Torre|Plot|Door|House|Tầng|Raum|#)"
 )
 _UNIT = (
-    rf"(?:(?i:{_UNIT_WORD})(?![^\W\d_])\.?(?:\s*No\.?)?\s*#?[\w-]{{1,6}}"
+    rf"(?:(?i:{_UNIT_WORD})(?![^\W\d_])\.?(?:\s*No\.?)?\s*#?[\w-]{{1,6}}(?:/[\w-]{{1,6}})?"
     r"|\d{1,3}F\b"  # 12F: a floor
     r"|\d{1,2}[º°ª]\s*(?:izq|izda|dcha|dcho|dr|der|centro|[A-Z])?\.?)"  # 2º izq.: floor and door
 )
-_PLACE = rf"(?:{_CAP}(?:\s(?:{_PARTICLE}\s)?{_CAP}){{0,3}})"
+_PLACE = rf"(?:{_CAP}(?:\s(?:{_PARTICLE}\s)?{_CAP}){{0,3}}(?:\s\d{{1,2}}\b(?!\s*[-/]))?)"
 # What may follow the street: units, districts, city, state, postcode, in the usual orders.
 TAIL = (
     rf"(?:,?\s+{_UNIT})*"
@@ -83,6 +83,13 @@ _BUILDING = (
     rf"(?:{_CAP}\s+){{1,3}}(?:Apartments|Residency|Towers?|Heights|Enclave|Complex|Building|"
     rf"House|Mansions?|Residences?|Court|Plaza|Centre|Center|Annex|Block|Park)"
 )
+# After the street type: a number (Jurong West St 41), a qualifier (Rathmines Road Lower),
+# or the corner street (32nd St cor. 9th Ave).
+_AFTER_TYPE = (
+    r"(?:\s+\d{1,3}\b(?!\s*[-/]))?"
+    r"(?:\s+(?:Lower|Upper|North|South|East|West|Extension|Ext\.|Central))?"
+    rf"(?:\s+(?:cor\.|corner|&)\s+(?:{_NAME_PART}\s+){{0,3}}(?:{SUFFIXES})\b\.?)?"
+)
 _LEAD_PART = rf"(?:\b{_UNIT}|\b{_ORDINAL}\s+Floor|{_BUILDING}),?\s+"
 _LEAD = rf"(?:{_LEAD_PART})*"
 
@@ -93,7 +100,7 @@ ADDRESS_PATTERNS: tuple[tuple[str, str, float], ...] = (
         "number_street_suffix",
         rf"{_LEAD}(?:\b{_NUMBER},?\s+(?:{_DIRECTION}\s+)?(?:{_NAME_PART}\s+){{0,3}}"
         rf"|\b{_ORDINAL}\s+)"
-        rf"(?:(?:{_NAME_PART}\s+)?(?:{SUFFIXES})\b\.?|{_KOREAN_ROAD})"
+        rf"(?:(?:{_NAME_PART}\s+)?(?:{SUFFIXES})\b\.?{_AFTER_TYPE}|{_KOREAN_ROAD})"
         rf"(?:\s+{_DIRECTION}(?!\w))?{TAIL}",
         0.7,
     ),
@@ -101,8 +108,22 @@ ADDRESS_PATTERNS: tuple[tuple[str, str, float], ...] = (
     # a plot, house or floor first stands for the number.
     (
         "lead_street_suffix",
-        rf"(?:{_LEAD_PART})+(?:{_NAME_PART}\s+){{1,3}}(?:{SUFFIXES})\b\.?{TAIL}",
+        rf"(?:{_LEAD_PART})+(?:{_NAME_PART}\s+){{1,3}}(?:{SUFFIXES})\b\.?{_AFTER_TYPE}{TAIL}",
         0.65,
+    ),
+    # Mombasa Road, Plot 209/8871, Nairobi: the street first, its plot or unit after
+    (
+        "street_then_unit",
+        rf"\b(?:{_NAME_PART}\s+){{1,3}}(?:{SUFFIXES})\b\.?,\s*{_UNIT}{TAIL}",
+        0.6,
+    ),
+    # Meir 48 bus 3, 2000 Antwerpen; Keizersgracht 12, 1015 CS Amsterdam: a street name
+    # and number followed by a postcode and town (or a Belgian box number)
+    (
+        "name_number_postcode",
+        rf"\b{_CAP}(?:\s{_CAP}){{0,2}}\s+{_NUMBER}(?:\s+bus\s+\d{{1,4}})?"
+        rf",\s*{POSTCODE}\s+{_PLACE}{TAIL}",
+        0.6,
     ),
     # Số 54 Liễu Giai, Ba Đình, Hà Nội; 12 Nguyễn Huệ, Phường Bến Nghé, Quận 1
     (

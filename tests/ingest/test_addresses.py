@@ -61,3 +61,18 @@ MORE_ADDRESSES = [
 @pytest.mark.parametrize("address", MORE_ADDRESSES)
 def test_redacts_addresses_that_do_not_start_with_a_street_number(anonymizer, address: str) -> None:
     assert anonymizer.redact(f"send it to {address} please") == "send it to <ADDRESS> please"
+
+
+STREET_TYPE_FIRST = [
+    "Ngong Road, Plot 44/123, Nairobi",  # Kenya, the plot after the street
+    "Rue Neuve 15 bus 2, 1000 Bruxelles",  # Belgium, box number
+    "Keizersgracht 12, 1015 CS Amsterdam",  # Netherlands, postcode and town after
+    "22 Baggot Street Upper, Dublin 4, D04 X2Y3",  # Ireland, qualifier and district
+    "5th Ave cor. 26th St, Bonifacio Global City, Taguig 1634",  # Philippines, corner
+    "Blk 123 Ang Mo Kio Ave 3, #05-67, Singapore 560123",  # Singapore, block and unit
+]
+
+
+@pytest.mark.parametrize("address", STREET_TYPE_FIRST)
+def test_redacts_addresses_whose_number_comes_late(anonymizer, address: str) -> None:
+    assert anonymizer.redact(f"send it to {address} please") == "send it to <ADDRESS> please"
