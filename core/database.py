@@ -69,8 +69,3 @@ def _sqlite_engine(database: str | None) -> Engine:
         connection.exec_driver_sql("BEGIN")
 
     return engine
-
-
-def dialect_name(engine: Engine) -> str:
-    """``"sqlite"`` or ``"postgresql"``."""
-    return engine.dialect.name

@@ -124,7 +124,7 @@ CUE_PHRASE = re.compile(
     re.IGNORECASE,
 )
 # The text before a word ends a sentence (or is empty): the word starts a sentence.
-SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[\"“(])\s*$")
+SENTENCE_ENDS = frozenset('.!?:;\n"“(')
 CALENDAR = frozenset({"may", "june", "april", "august", "summer", "autumn"})
 # Romanised Korean syllables: given names are two of them joined by a hyphen (Sung-min, Ji-woo).
 _KOREAN_SYLLABLE = (
@@ -210,6 +210,20 @@ def is_plain_word(word: str) -> bool:
     if key in word_list("not_names.txt") or key in stop_words():
         return True
     return key not in all_names() and key in english_words()
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens the text, a line or a sentence.
+
+    Looks back only over the whitespace before the word, so a long post costs
+    no more per word than a short one.
+    """
+    position = start - 1
+    while position >= 0 and text[position].isspace():
+        if text[position] == "\n":
+            return True
+        position -= 1
+    return position < 0 or text[position] in SENTENCE_ENDS
 
 
 def not_a_person(text: str, start: int, end: int) -> bool:

@@ -24,7 +24,6 @@ from ingest.name_lists import (
     HONORIFIC_SUFFIX,
     KOREAN_GIVEN_NAME,
     NAME_PARTICLES,
-    SENTENCE_START,
     TITLE,
     WORD,
     all_names,
@@ -32,6 +31,7 @@ from ingest.name_lists import (
     first_names,
     fold,
     not_a_person,
+    starts_sentence,
     stop_words,
     word_list,
 )
@@ -78,7 +78,9 @@ class NameListRecognizer(EntityRecognizer):
                 found.append((title.start(), following.end()))
         for pattern in (HONORIFIC_SUFFIX, CJK_NAME):
             found.extend((m.start(), m.end()) for m in pattern.finditer(text))
-        spans = [self._extend(text, words, span) for span in _join_adjacent(text, found)]
+        by_start = {w.start(): w for w in words}
+        by_end = {w.end(): w for w in words}
+        spans = [self._extend(text, by_start, by_end, span) for span in _join_adjacent(text, found)]
         return [
             RecognizerResult("PERSON", start, end, 0.6)
             for start, end in spans
@@ -86,7 +88,11 @@ class NameListRecognizer(EntityRecognizer):
         ]
 
     def _extend(
-        self, text: str, words: list[re.Match[str]], span: tuple[int, int]
+        self,
+        text: str,
+        by_start: dict[int, re.Match[str]],
+        by_end: dict[int, re.Match[str]],
+        span: tuple[int, int],
     ) -> tuple[int, int]:
         """Grow a name over the name-like words right beside it.
 
@@ -94,8 +100,6 @@ class NameListRecognizer(EntityRecognizer):
         followed by one (Van den Broeck).
         """
         start, end = span
-        by_start = {w.start(): w for w in words}
-        by_end = {w.end(): w for w in words}
         while (left := by_end.get(start - 1)) and text[start - 1] == " " and self._name_like(left):
             start = left.start()
         while (right := by_start.get(end + 1)) and text[end] == " ":
@@ -169,7 +173,7 @@ class NameListRecognizer(EntityRecognizer):
             return True
         # "talk to Will", "Grace and I": a name-word capitalised mid-sentence is a name,
         # unless it is a month or season ("in May").
-        mid_sentence = not SENTENCE_START.search(text[: match.start()])
+        mid_sentence = not starts_sentence(text, match.start())
         abbreviation = re.match(r"\.\s*\d", text[match.end() :]) is not None  # Art. 44
         if mid_sentence and key in self.name_words and key not in CALENDAR and not abbreviation:
             return True

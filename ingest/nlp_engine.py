@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from core.errors import ConfigError
-from ingest.name_lists import CUES_BEFORE, SENTENCE_START, WORD, is_first_name, is_plain_word
+from ingest.name_lists import CUES_BEFORE, WORD, is_first_name, is_plain_word, starts_sentence
 
 SPACY_KEEP = ("ner",)
 
@@ -35,7 +35,7 @@ def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> boo
             return True
         if not word[:1].isupper() or word.isupper() or word in never_names:
             continue
-        at_start = SENTENCE_START.search(text[: match.start()]) is not None
+        at_start = starts_sentence(text, match.start())
         if not at_start or not is_plain_word(word):
             return True
     return False

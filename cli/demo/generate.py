@@ -208,8 +208,3 @@ def _week_plan(
         plan += [(event.topic, event.sentiment, authors)] * int(spec.posts_per_week * share)
     rng.shuffle(plan)
     return plan
-
-
-def generated_at() -> str:
-    """Now, for logs."""
-    return datetime.now(UTC).isoformat()
