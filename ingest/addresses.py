@@ -49,6 +49,7 @@ _NAME_PART = rf"(?:{_CAP}|{_ORDINAL}|{_PARTICLE})"
 
 POSTCODE = (
     r"(?:\d{5}-\d{3}"  # Brazil
+    r"|\d{4}-\d{3}"  # Portugal
     r"|\d{5}(?:-\d{4})?"  # US ZIP, France, Germany, Mexico, Spain, Italy, Korea
     r"|\d{2}-\d{3}"  # Poland
     r"|\d{3}-\d{4}"  # Japan
@@ -67,8 +68,15 @@ _UNIT_WORD = (
 )
 _UNIT = (
     rf"(?:(?i:{_UNIT_WORD})(?![^\W\d_])\.?(?:\s*No\.?)?\s*#?[\w-]{{1,6}}(?:/[\w-]{{1,6}})?"
+    # 3. OG, 2. Stock links, 3e étage: a German or French floor
+    r"|\d{1,2}\.\s?(?:OG|UG|Stock|Etage)(?:\s(?:links|rechts|Mitte))?\b|\bEG\b"
+    r"|\d{1,2}(?:e|er|ème)\s(?:étage|etage)"
+    r"|(?:Hinterhaus|Vorderhaus|Seitenflügel|Bâtiment\s[A-Z0-9]|Conjunto\s\d{1,5})"
     r"|\d{1,3}F\b"  # 12F: a floor
-    r"|\d{1,2}[º°ª]\s*(?:izq|izda|dcha|dcho|dr|der|centro|[A-Z])?\.?)"  # 2º izq.: floor and door
+    # 2º izq., 8º andar: a floor and door
+    r"|\d{1,2}[º°ª]\s*(?:(?i:andar|piso|planta|izquierda|derecha|izq|izda|dcha|dcho|esq|dto|dr|der|centro)"
+    r"|[A-Z])?"
+    r"\.?)"
 )
 _PLACE = rf"(?:{_CAP}(?:\s(?:{_PARTICLE}\s)?{_CAP}){{0,3}}(?:\s\d{{1,2}}\b(?!\s*[-/]))?)"
 # What may follow the street: units, districts, city, state, postcode, in the usual orders.
@@ -81,7 +89,8 @@ TAIL = (
 # Flat 4, / Level 12, / Tower B, 4th Floor, / Sai Krupa Apartments, / No. 14,
 _BUILDING = (
     rf"(?:{_CAP}\s+){{1,3}}(?:Apartments|Residency|Towers?|Heights|Enclave|Complex|Building|"
-    rf"House|Mansions?|Residences?|Court|Plaza|Centre|Center|Annex|Block|Park)"
+    rf"House|Mansions?|Residences?|Court|Plaza|Centre|Center|Annex|Block|Park|Compound|Chambers|"
+    rf"Arcade|Bhavan|Bhawan|Wing)"
 )
 # After the street type: a number (Jurong West St 41), a qualifier (Rathmines Road Lower),
 # or the corner street (32nd St cor. 9th Ave).
@@ -167,6 +176,12 @@ ADDRESS_PATTERNS: tuple[tuple[str, str, float], ...] = (
         rf"\b\d{{1,2}}-\d{{1,2}}(?:-\d{{1,3}})?\s+{_CAP}(?:\s\d-chome)?"
         rf"(?:,\s*{_CAP}-(?:ku|shi|cho|machi|gun))?{TAIL}",
         0.65,
+    ),
+    # 27 Kingsway, 4 Southgate, Auckland 1010: English street names with the type glued on
+    (
+        "number_glued_english",
+        rf"{_LEAD}\b{_NUMBER},?\s+[A-Z][a-z]+(?:way|gate|field)\b{TAIL}",
+        0.6,
     ),
     # UK postcodes on their own: SW1A 1AA
     ("uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", 0.6),

@@ -36,6 +36,8 @@ ROOM_BEFORE = re.compile(
     r"\b(?:room|boardroom|sala|salle|raum|meeting room|conference room|huddle|pod)\s*$",
     re.IGNORECASE,
 )
+# al-Rashid, el-Sayed, d'Almeida: a lower-case prefix glued to a capitalised surname.
+PREFIXED_SURNAME = re.compile(r"^(?:al|el|bin|ibn|abu|ben|ould|ag|d|l)[-'’][A-Z]")
 # Lower-case words a multi-word name may hold: particles (Ludwig van Beethoven).
 NAME_PARTICLES = frozenset(
     [
@@ -54,6 +56,7 @@ NAME_PARTICLES = frozenset(
         "der",
         "den",
         "la",
+        "dela",
         "le",
         "bin",
         "binti",
@@ -232,7 +235,7 @@ def not_a_person(text: str, start: int, end: int) -> bool:
     True for a span followed by "office" or "team" (a city), preceded by "Room"
     (a meeting room), holding a lower-case word that is no name particle (a
     foreign phrase the NER took for a name: "jornada reducida"), or a single
-    lower-case word that is no first name ("aguinaldo").
+    word that is no first name and either lower case ("aguinaldo") or a place ("Davao").
     """
     if PLACE_AFTER.match(text, end) or ROOM_BEFORE.search(text, 0, start):
         return True
@@ -242,8 +245,18 @@ def not_a_person(text: str, start: int, end: int) -> bool:
         return True
     words = text[start:end].split()
     if len(words) == 1:
-        return words[0].islower() and not is_first_name(words[0])
-    return any(w[:1].islower() and w not in NAME_PARTICLES for w in words)
+        word = words[0].strip(".,;:!?'\"()")
+        if is_place(word) and not is_first_name(word):
+            return True
+        return word.islower() and not is_first_name(word)
+    return any(
+        w[:1].islower() and w not in NAME_PARTICLES and not PREFIXED_SURNAME.match(w) for w in words
+    )
+
+
+def is_place(word: str) -> bool:
+    """Whether ``word`` is a city or district in ``ingest/data/places.txt``."""
+    return fold(word) in word_list("places.txt")
 
 
 def is_first_name(word: str) -> bool:

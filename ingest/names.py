@@ -24,6 +24,7 @@ from ingest.name_lists import (
     HONORIFIC_SUFFIX,
     KOREAN_GIVEN_NAME,
     NAME_PARTICLES,
+    PREFIXED_SURNAME,
     TITLE,
     WORD,
     all_names,
@@ -35,6 +36,9 @@ from ingest.name_lists import (
     stop_words,
     word_list,
 )
+
+# WhatsApp, PagerDuty: product names, which do not grow a name (McKenzie, DeShawn do).
+CAMEL_CASE = re.compile(r"^(?!Mc|Mac|De|Di|Da|La|Le|Van|Von|Du)[A-Z][a-z]+[A-Z]")
 
 
 class NameListRecognizer(EntityRecognizer):
@@ -97,7 +101,7 @@ class NameListRecognizer(EntityRecognizer):
         """Grow a name over the name-like words right beside it.
 
         Capitalised name-like words join (Ngo Van Minh), and so do particles
-        followed by one (Van den Broeck).
+        followed by one (Van den Broeck, de la Cruz).
         """
         start, end = span
         while (left := by_end.get(start - 1)) and text[start - 1] == " " and self._name_like(left):
@@ -106,19 +110,29 @@ class NameListRecognizer(EntityRecognizer):
             if self._name_like(right):
                 end = right.end()
             elif right.group() in NAME_PARTICLES and (
-                (after := by_start.get(right.end() + 1)) and self._name_like(after)
+                after := self._after_particles(by_start, right)
             ):
                 end = after.end()
             else:
                 break
         return start, end
 
+    def _after_particles(
+        self, by_start: dict[int, re.Match[str]], particle: re.Match[str]
+    ) -> re.Match[str] | None:
+        """The name-like word after one or two particles (de Souza, de la Cruz), if any."""
+        after = by_start.get(particle.end() + 1)
+        if after is not None and after.group() in NAME_PARTICLES:
+            after = by_start.get(after.end() + 1)
+        return after if after is not None and self._name_like(after) else None
+
     def _name_like(self, match: re.Match[str]) -> bool:
         word = match.group()
         key = fold(word)
         return (
-            word[:1].isupper()
+            (word[:1].isupper() or bool(PREFIXED_SURNAME.match(word)))
             and not word.isupper()
+            and not CAMEL_CASE.match(word)
             and key not in stop_words()
             and (key in self.names or key not in self.ambiguous)
         )
@@ -136,9 +150,10 @@ class NameListRecognizer(EntityRecognizer):
             or following in CUES_AFTER
             or bool(CUE_PHRASE.search(text[max(0, match.start() - 24) : match.start()]))
         )
-        capitalised = word[:1].isupper() and not word.isupper()
-        if word.isupper() and len(word) > 1:
-            return False  # acronyms: SRE, PMO, HR
+        prefixed = bool(PREFIXED_SURNAME.match(word))
+        capitalised = (word[:1].isupper() or prefixed) and not word.isupper()
+        if (word.isupper() and len(word) > 1) or CAMEL_CASE.match(word):
+            return False  # acronyms and product names: SRE, PMO, HR, WhatsApp
         if word.islower():
             # Lower-case names are common in chat ("ask dave"); only unambiguous first names
             # count, short ones only from the curated regional list ("raj", "zoë", "ana-sofía").

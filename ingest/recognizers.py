@@ -21,7 +21,7 @@ from core.errors import ConfigError
 from ingest.addresses import ADDRESS_PATTERNS
 from ingest.anonymize import ENTITY_TYPES
 from ingest.name_lists import is_plain_word, not_a_person
-from ingest.names import NameListRecognizer
+from ingest.names import CAMEL_CASE, NameListRecognizer
 
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
 IGNORE_CASE = CASE_SENSITIVE | re.IGNORECASE
@@ -49,6 +49,10 @@ URL_PATTERNS = (
         rf"(?<![@\w.])[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+(?::\d{{2,5}})?/{_URL_TAIL}",
         0.5,
     ),
+    # go/rto-faq, go/benefits: intranet short links
+    Pattern("url_short_link", r"(?<![\w/.@-])go/[a-z0-9][\w-]*(?:/[\w-]+)*", 0.6),
+    # 10.40.12.9:3000/health: an address with a path is a link, path and all
+    Pattern("url_ip_path", rf"\b\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?::\d{{2,5}})?/{_URL_TAIL}", 0.6),
     # vpn-latam.corp.example, ci.eng.internal: internal hosts, which name teams and places
     Pattern(
         "url_internal_host",
@@ -56,6 +60,12 @@ URL_PATTERNS = (
         r"example)(?:\.[a-z]{2,6})?(?::\d{2,5})?\b(?![.@\w-])",
         0.5,
     ),
+)
+# 10.42.7.19:9100, [2001:db8::1f]:443: an address with its port, removed whole
+IP_WITH_PORT = Pattern(
+    "ip_with_port",
+    r"\b\d{1,3}(?:\.\d{1,3}){3}:\d{2,5}\b|\[[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\]:\d{2,5}\b",
+    0.6,
 )
 _EXTENSION = r"(?:,?\s*\(?(?:ext|extn|extension|x|#)\.?\s*\d{1,5}\)?)?"
 PHONE_PATTERNS = (
@@ -104,9 +114,11 @@ class _SpacyPersonRecognizer(SpacyRecognizer):
     """spaCy's PERSON spans, cleaned of the small pipeline's false alarms.
 
     Leading and trailing lower-case everyday words are trimmed ("ping @dkim" ->
-    "@dkim"), and spans are dropped that hold digits or an ``@`` ("L6", "OPS-112";
-    handles have their own recognizer) or that are one everyday word in no name
-    list ("Email", "Reorg").
+    "@dkim"), and so are leading acronyms and camel-case product names ("VP Ray",
+    "WhatsApp Wanjiru" -> "Ray", "Wanjiru"). Spans are dropped that hold digits or
+    an ``@`` ("L6", "OPS-112"; handles have their own recognizer), that are one
+    everyday word in no name list ("Email", "Reorg"), or one place name in no
+    first-name list ("Davao").
     """
 
     def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
@@ -127,6 +139,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     tokens = [(m.start() + start, m.end() + start) for m in _TOKEN.finditer(text[start:end])]
     while tokens and _everyday_lowercase(text[tokens[0][0] : tokens[0][1]]):
         tokens.pop(0)
+    while len(tokens) > 1 and _acronym_or_product(text[tokens[0][0] : tokens[0][1]]):
+        tokens.pop(0)
     while tokens and _everyday_lowercase(text[tokens[-1][0] : tokens[-1][1]]):
         tokens.pop()
     if not tokens:
@@ -139,6 +153,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not_a_person(text, tokens[0][0], tokens[-1][1]):
         return None
     return tokens[0][0], tokens[-1][1]
+
+
+def _acronym_or_product(token: str) -> bool:
+    word = token.strip(".,;:!?'\"()")
+    return (len(word) >= 2 and word.isupper()) or bool(CAMEL_CASE.match(word))
 
 
 def _everyday_lowercase(token: str) -> bool:
@@ -167,7 +186,10 @@ def _url(_: Sequence[str]) -> list[EntityRecognizer]:
 
 
 def _ip(_: Sequence[str]) -> list[EntityRecognizer]:
-    return [IpRecognizer()]
+    return [
+        IpRecognizer(),
+        PatternRecognizer("IP_ADDRESS", patterns=[IP_WITH_PORT], global_regex_flags=IGNORE_CASE),
+    ]
 
 
 def _handle(_: Sequence[str]) -> list[EntityRecognizer]:

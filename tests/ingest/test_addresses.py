@@ -76,3 +76,17 @@ STREET_TYPE_FIRST = [
 @pytest.mark.parametrize("address", STREET_TYPE_FIRST)
 def test_redacts_addresses_whose_number_comes_late(anonymizer, address: str) -> None:
     assert anonymizer.redact(f"send it to {address} please") == "send it to <ADDRESS> please"
+
+
+FLOORS_AND_BUILDINGS = [
+    "Müllerstraße 14, 3. OG, 80469 München",  # Germany, floor
+    "Av. Paulista, 1000, 8º andar, Bela Vista, São Paulo - SP",  # Brazil, floor
+    "3rd Floor, Shree Ram Mills Compound, Ganpatrao Kadam Marg, Lower Parel, Mumbai 400013",
+    "27 Kingsway, Apt 5, Auckland 1010",  # New Zealand, street type glued on
+    "Rua das Flores 215, 3º Esq., 4050-265 Porto",  # Portugal, floor side and postcode
+]
+
+
+@pytest.mark.parametrize("address", FLOORS_AND_BUILDINGS)
+def test_redacts_addresses_with_floors_and_buildings(anonymizer, address: str) -> None:
+    assert anonymizer.redact(f"send it to {address} please") == "send it to <ADDRESS> please"

@@ -26,8 +26,15 @@ from ingest.recognizers import build_recognizers
         ("ping @maria.g and @here", "ping <HANDLE> and @here"),
         # URLs with and without a scheme
         ("see https://wiki.corp.example/x?y=1 and www.corp.example/faq.", "see <URL> and <URL>."),
-        # IP addresses
+        # IP addresses, with their port
         ("ssh to 10.12.4.77", "ssh to <IP>"),
+        ("scrape 10.42.7.19:9100 and [2001:db8::1f]:443", "scrape <IP> and <IP>"),
+        # intranet short links and an address with a path
+        ("read go/rto-faq or 10.40.12.9:3000/health", "read <URL> or <URL>"),
+        # a name with a glued prefix, and one with two particles
+        ("Ahmed al-Rashid and Sofía de la Cruz agreed", "<PERSON> and <PERSON> agreed"),
+        # a job title before a name stays
+        ("ngl the new VP Ray said it", "ngl the new VP <PERSON> said it"),
         # street addresses
         (
             "drop it at 45 Elm St. Apt 3, Springfield, IL 62704 please",
@@ -49,6 +56,8 @@ def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expect
         "We may get a grace period, will mark the date.",  # name-like common words
         "Teramind and ActivTrak both log keystrokes.",  # monitoring products
         "Email them about it.",  # a capitalised everyday word
+        "Commute from Praga is 70 min; the Davao site too.",  # places the NER takes for people
+        "just WhatsApp the group chat",  # a camel-case product name
     ],
 )
 def test_leaves_lookalikes_alone(anonymizer, text) -> None:
