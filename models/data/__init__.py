@@ -1,0 +1,1 @@
+"""The labeled posts Barometer's classifiers are trained and tested on."""
