@@ -52,7 +52,10 @@ class Settings(BaseSettings):
         spacy_model: spaCy pipeline (package name or path) used to find person names.
         ner_scope: Run the NER on posts where a name could hide (``candidates``) or on all.
         embedding_model: Sentence-transformers folder or Hugging Face name (None: packaged model).
+        encoder_backend: ``torch`` (default), ``onnx`` or ``onnx-int8`` (exported
+            from the same model and cached in ``model_dir/onnx``; int8 is the fastest).
         model_dir: Where trained model versions are kept. Default ``data_dir/models``.
+        score_batch_size: Posts per scoring batch and transaction. Default 256.
         ingest_batch_size: Records stored per transaction.
         ingest_workers: Processes that anonymize in parallel (1 = in-process).
     """
@@ -77,7 +80,9 @@ class Settings(BaseSettings):
     spacy_model: str = DEFAULT_SPACY_MODEL
     ner_scope: Literal["candidates", "all"] = "candidates"
     embedding_model: str | None = None
+    encoder_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
     model_dir: Path | None = None
+    score_batch_size: int = Field(default=256, ge=1, le=10_000)
     ingest_batch_size: int = Field(default=500, ge=1, le=10_000)
     ingest_workers: int = Field(default=2, ge=1, le=64)
 

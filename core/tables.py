@@ -8,6 +8,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -101,4 +102,53 @@ org_units = Table(
     Column("depth", Integer, nullable=False),
     Column("authors", Integer, nullable=False),  # distinct authors in the unit and its children
     Column("reported_as", String(255)),  # the unit its posts are reported under (P5)
+)
+
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # sentiment | topics
+    Column("version", String(64), nullable=False),
+    Column("path", String(255), nullable=False),  # the version's folder, relative to model_dir
+    Column("status", String(16), nullable=False),  # candidate | champion | retired
+    Column("created_at", DateTime, nullable=False),
+    Column("promoted_at", DateTime),
+    Column("encoder", String(255), nullable=False),
+    Column("code_version", String(64), nullable=False),
+    Column("metrics", Text, nullable=False),  # JSON: the test-split metrics of the model card
+    UniqueConstraint("kind", "version", name="uq_model_versions_kind_version"),
+)
+
+sentiment_predictions = Table(
+    "sentiment_predictions",
+    metadata,
+    Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_version_id", Id, ForeignKey("model_versions.id"), primary_key=True),
+    Column("label", String(8), nullable=False),  # negative | neutral | positive
+    Column("score", Float, nullable=False),  # P(positive) - P(negative), in [-1, 1]
+    Column("scored_at", DateTime, nullable=False),
+    Index("ix_sentiment_predictions_model_version_id", "model_version_id"),
+)
+
+topic_predictions = Table(
+    "topic_predictions",
+    metadata,
+    Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_version_id", Id, ForeignKey("model_versions.id"), primary_key=True),
+    Column("topic_scores", Text, nullable=False),  # JSON: topic id -> probability
+    Column("scored_at", DateTime, nullable=False),
+    Index("ix_topic_predictions_model_version_id", "model_version_id"),
+)
+
+# One row per topic a post was assigned (its probability reached the topic's threshold),
+# so reports can count posts per topic in SQL.
+post_topics = Table(
+    "post_topics",
+    metadata,
+    Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_version_id", Id, ForeignKey("model_versions.id"), primary_key=True),
+    Column("topic", String(32), primary_key=True),
+    Column("probability", Float, nullable=False),
+    Index("ix_post_topics_model_version_id_topic", "model_version_id", "topic"),
 )

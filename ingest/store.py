@@ -19,11 +19,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, tuple_, update
+from sqlalchemy import Connection, Engine, delete, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from core.tables import ingest_batches, posts, quarantine
+from core.tables import (
+    ingest_batches,
+    post_topics,
+    posts,
+    quarantine,
+    sentiment_predictions,
+    topic_predictions,
+)
 
 LOOKUP_SLICE = 1_000  # (source, source_id) pairs per IN list, well under any bind limit
 EDITABLE = ("created_at", "author", "declared_org_unit", "channel", "thread_id", "text",
@@ -205,7 +212,8 @@ def _apply_edits(connection: Connection, source: str, leftover: list[dict[str, A
     """Apply newer edits of stored posts; returns how many were applied.
 
     An edit that would make the post an exact duplicate of another post by the
-    same author on the same day is not applied (the dedup rule wins).
+    same author on the same day is not applied (the dedup rule wins). An
+    applied edit drops the post's predictions, so scoring classifies it again.
     """
     stored: dict[str, datetime | None] = {}
     for start in range(0, len(leftover), LOOKUP_SLICE):
@@ -225,11 +233,16 @@ def _apply_edits(connection: Connection, source: str, leftover: list[dict[str, A
             continue
         try:
             with connection.begin_nested():
-                connection.execute(
+                post_id = connection.execute(
                     update(posts)
                     .where(posts.c.source == source, posts.c.source_id == row["source_id"])
                     .values({key: row[key] for key in EDITABLE})
-                )
+                    .returning(posts.c.id)
+                ).scalar_one()
+                # The edited text has not been classified: drop its predictions so
+                # `barometer score` picks the post up again.
+                for table in (sentiment_predictions, topic_predictions, post_topics):
+                    connection.execute(delete(table).where(table.c.post_id == post_id))
         except IntegrityError:
             continue
         applied += 1

@@ -1,0 +1,1 @@
+"""Barometer's second stage: encode posts, classify sentiment and topics, train and score."""

