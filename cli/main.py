@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from cli import model_commands
+from cli.common import console, engine_for, errors
 from cli.errors import run_cli
 from core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from ingest.anonymize import AnonymizerConfig
     from ingest.pipeline import IngestResult
 
@@ -38,8 +37,15 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 quarantine_app = typer.Typer(help="Records set aside at ingest, and why.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
-console = Console()
-errors = Console(stderr=True)
+app.add_typer(model_commands.models_app, name="models")
+for command in (
+    model_commands.train,
+    model_commands.evaluate,
+    model_commands.promote,
+    model_commands.classify,
+    model_commands.score,
+):
+    app.command()(command)
 
 
 @app.callback()
@@ -52,26 +58,6 @@ def _configure(
     )
     for noisy in ("presidio-analyzer", "presidio-anonymizer"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-
-
-def _engine(settings: Settings) -> Engine:
-    """The configured database, refusing one whose schema is not the code's.
-
-    Migrations run only on ``barometer db upgrade`` (and in the demo), never as a
-    side effect of another command against a production database.
-    """
-    from core.database import get_engine
-    from core.errors import ConfigError
-    from core.migrate import current_revision, head_revision
-
-    engine = get_engine(settings.resolved_database_url)
-    current, head = current_revision(engine), head_revision()
-    if current != head:
-        raise ConfigError(
-            f"the database is at revision {current or 'none'} but this version needs {head}; "
-            "run `barometer db upgrade`"
-        )
-    return engine
 
 
 @db_app.command("upgrade")
@@ -132,7 +118,7 @@ def ingest_path(
     from ingest.sources import source_for
 
     source_for(file, fmt)  # a missing or unknown file fails before the pipelines load
-    engine = _engine(settings)
+    engine = engine_for(settings)
     config = anonymizer_config(settings)
     count = workers or settings.ingest_workers
     progress = Progress(
@@ -188,7 +174,7 @@ def quarantine_list(
     from core.tables import quarantine
 
     settings = load_settings()
-    engine = _engine(settings)
+    engine = engine_for(settings)
     query = select(quarantine).order_by(quarantine.c.id).limit(limit)
     if batch is not None:
         query = query.where(quarantine.c.batch_id == batch)

@@ -1,0 +1,216 @@
+"""``barometer train / evaluate / promote / classify / score`` and ``models list``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cli.common import console, engine_for, errors
+from core.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from models.encoder import Encoder
+
+models_app = typer.Typer(help="Registered model versions.", no_args_is_help=True)
+
+
+def encoder_for(settings: Settings) -> Encoder:
+    """The encoder the settings ask for."""
+    from models.encoder import Encoder
+
+    return Encoder(
+        settings.embedding_model,
+        backend=settings.encoder_backend,
+        cache_dir=settings.resolved_model_dir,
+    )
+
+
+def _registry(settings: Settings) -> Any:
+    from models.registry import Registry
+
+    return Registry(engine_for(settings), settings.resolved_model_dir)
+
+
+def train(
+    data: Annotated[
+        Path | None, typer.Option(help="Labeled JSONL (default: the posts shipped in models/data).")
+    ] = None,
+    promote_if_better: Annotated[
+        bool, typer.Option(help="Promote each candidate that is not worse on the test split.")
+    ] = False,
+) -> None:
+    """Train sentiment and topic candidates, write their model cards, register them."""
+    from models.training import TrainingArguments
+    from models.training import train as run_training
+
+    settings = load_settings()
+    registry = _registry(settings)
+    registry.ensure_champions()
+    with console.status("training sentiment and topic heads"):
+        result = run_training(
+            TrainingArguments(data=data, promote_if_better=promote_if_better),
+            registry,
+            encoder_for(settings),
+        )
+    for kind, candidate in result.candidates.items():
+        card = registry.folder(kind, candidate.version) / "card.md"
+        console.print(
+            f"{kind} candidate {candidate.version}: {_headline(candidate.metrics)}; card {card}",
+            soft_wrap=True,
+        )
+    for decision in result.decisions:
+        verdict = "promoted" if decision.promoted else "kept the champion"
+        champion = (
+            f"champion {decision.champion} {decision.champion_score:.3f}"
+            if decision.champion_score is not None
+            else "no champion"
+        )
+        console.print(
+            f"{decision.kind}: candidate {decision.metric} {decision.candidate_score:.3f} vs "
+            f"{champion}: {verdict}",
+            soft_wrap=True,
+        )
+
+
+def evaluate(
+    data: Annotated[Path, typer.Option(help="Labeled JSONL with 'text' and 'sentiment'/'topics'.")],
+    version: Annotated[
+        str | None, typer.Option(help="Model version to evaluate (default: the champions).")
+    ] = None,
+) -> None:
+    """Print macro-F1, per-class and per-topic figures and calibration on a labeled file."""
+    from models.dataset import read_labeled
+    from models.encoder import MemoEncoder
+    from models.evaluation import evaluate as run_evaluation
+
+    settings = load_settings()
+    registry = _registry(settings)
+    posts = read_labeled(data)
+    encoder = MemoEncoder(encoder_for(settings))
+    champions = registry.ensure_champions()
+    for kind in ("sentiment", "topics"):
+        chosen = registry.get(kind, version) if version else champions[kind]
+        metrics = run_evaluation(kind, registry.load(chosen, encoder), posts)
+        if metrics is None:
+            continue
+        console.print(f"[bold]{kind}[/bold] {chosen.version} on {data.name}: {_headline(metrics)}")
+        console.print(_per_label_table(metrics))
+
+
+def promote(
+    version: Annotated[str, typer.Argument(help="The version to make champion.")],
+    kind: Annotated[
+        str | None, typer.Option(help="sentiment or topics (default: every kind with VERSION).")
+    ] = None,
+) -> None:
+    """Make VERSION the champion, retiring the current one."""
+    from core.errors import ModelError
+
+    registry = _registry(load_settings())
+    kinds = [kind] if kind else [v.kind for v in registry.versions() if v.version == version]
+    if not kinds:
+        raise ModelError(f"no model version {version!r}; see `barometer models list`")
+    for name in kinds:
+        registry.promote(name, version)
+        console.print(f"{name} champion is now {version}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Every registered version with its status and test-split headline figure."""
+    registry = _registry(load_settings())
+    registry.ensure_champions()
+    table = Table(title="model versions")
+    for column in ("kind", "version", "status", "created", "test split", "encoder"):
+        table.add_column(column)
+    for v in registry.versions():
+        table.add_row(
+            v.kind,
+            v.version,
+            v.status,
+            f"{v.created_at:%Y-%m-%d %H:%M}",
+            _headline(v.metrics),
+            v.encoder,
+        )
+    console.print(table)
+
+
+def classify(
+    input: Annotated[Path, typer.Option("--input", help="JSONL with 'id' and 'text'.")],
+    output: Annotated[Path, typer.Option("--output", help="Where to write the predictions.")],
+) -> None:
+    """Classify each line with the champions: sentiment, score, topics, topic_scores."""
+    from models.classify import classify_file
+
+    settings = load_settings()
+    from models.champions import load_scorer
+
+    scorer = load_scorer(engine_for(settings), settings.resolved_model_dir, encoder_for(settings))
+    result = classify_file(input, output, scorer)
+    for number, reason in result.skipped:
+        errors.print(f"line {number}: skipped ({reason})")
+    console.print(
+        f"classified {result.written:,} lines into {output}"
+        + (f"; {len(result.skipped)} skipped" if result.skipped else "")
+    )
+
+
+def score(
+    engine: Annotated[
+        str, typer.Option(help="local (batched, default) or ray (Ray Data).")
+    ] = "local",
+    batch_size: Annotated[
+        int | None, typer.Option(help="Posts per batch (default: settings).")
+    ] = None,
+) -> None:
+    """Score every stored post that has no prediction from the champions (resumable)."""
+    from models.champions import load_scorer
+    from models.scoring import count_unscored, score_posts
+
+    settings = load_settings()
+    store = engine_for(settings)
+    scorer = load_scorer(store, settings.resolved_model_dir, encoder_for(settings))
+    pending = count_unscored(store, scorer)
+    with Progress(
+        TextColumn("scoring"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("scoring", total=pending)
+        result = score_posts(
+            store,
+            scorer,
+            batch_size=batch_size or settings.score_batch_size,
+            run_engine=engine,
+            progress=lambda n: progress.advance(task, n),
+        )
+    console.print(f"scored {result.scored:,} posts ({pending:,} were waiting)")
+
+
+def _headline(metrics: dict[str, Any]) -> str:
+    ece = f"ECE {metrics['ece']:.3f}"
+    if "macro_recall" in metrics:
+        return f"macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}, {ece}"
+    return f"micro-F1 {metrics['micro_f1']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, {ece}"
+
+
+def _per_label_table(metrics: dict[str, Any]) -> Table:
+    rows = metrics.get("per_class") or metrics["per_topic"]
+    table = Table()
+    for column in ("label", "precision", "recall", "F1", "posts"):
+        table.add_column(column, justify="right" if column != "label" else "left")
+    for name, row in rows.items():
+        table.add_row(
+            name,
+            f"{row['precision']:.3f}",
+            f"{row['recall']:.3f}",
+            f"{row['f1']:.3f}",
+            str(row["support"]),
+        )
+    return table
