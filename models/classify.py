@@ -72,13 +72,7 @@ def _parse(line: str) -> tuple[tuple[object, str] | None, str]:
 def _write(scorer: Scorer, batch: list[tuple[object, str]], out) -> int:  # type: ignore[no-untyped-def]
     if not batch:
         return 0
-    texts = [text for _, text in batch]
-    try:
-        sentiment = scorer.sentiment.predict_proba(texts)
-        topics = scorer.topics.predict_proba(texts)
-    finally:
-        scorer.encoder.clear()
-    assigned = scorer.topics.assign(topics)
+    sentiment, topics, assigned = scorer.predict([text for _, text in batch])
     for i, (post_id, _) in enumerate(batch):
         line = {
             "id": post_id,

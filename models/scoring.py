@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, and_, exists, func, not_, or_, select
 
 from core.errors import ConfigError
@@ -40,6 +41,15 @@ class Scorer:
     topics: Any
     encoder: MemoEncoder
 
+    def predict(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
+        """Sentiment probabilities (n, 3), topic probabilities (n, n_topics), topic lists."""
+        try:
+            sentiment = self.sentiment.predict_proba(texts)
+            topics = self.topics.predict_proba(texts)
+        finally:
+            self.encoder.clear()
+        return sentiment, topics, self.topics.assign(topics)
+
 
 @dataclass(frozen=True)
 class ScoreResult:
@@ -54,13 +64,7 @@ def predict_rows(scorer: Scorer, batch: Sequence[tuple[int, str]]) -> dict[str, 
 
     The batch is embedded once (the models share the scorer's memo, cleared after).
     """
-    texts = [text for _, text in batch]
-    try:
-        sentiment = scorer.sentiment.predict_proba(texts)
-        topics = scorer.topics.predict_proba(texts)
-    finally:
-        scorer.encoder.clear()
-    assigned = scorer.topics.assign(topics)
+    sentiment, topics, assigned = scorer.predict([text for _, text in batch])
     now = datetime.now(UTC).replace(tzinfo=None)
     rows: dict[str, list[dict]] = {"sentiment": [], "topics": [], "post_topics": []}
     for i, (post_id, _) in enumerate(batch):

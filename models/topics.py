@@ -72,6 +72,13 @@ class _TopicBase:
         """The topics of each text: those whose probability reaches their threshold."""
         return self.assign(self.predict_proba(texts))
 
+    def _tune(self, validation: tuple[Sequence[str], Sequence[Sequence[str]]] | None) -> None:
+        """Set ``thresholds_``: tuned on ``validation`` when given, else the default."""
+        self.thresholds_ = np.full(len(TOPIC_IDS), DEFAULT_THRESHOLD, dtype=np.float32)
+        if validation is not None:
+            truth = check_topics(*validation)
+            self.thresholds_ = tune_thresholds(truth, self.predict_proba(validation[0]))
+
     def assign(self, probabilities: np.ndarray) -> list[list[str]]:
         """Topic lists from (n, n_topics) probabilities and the tuned thresholds."""
         chosen = probabilities >= self.thresholds_
@@ -126,10 +133,7 @@ class TopicClassifier(_TopicBase):
         if self.zero_shot_.any():
             described = encoder.encode([TOPICS[t] for t in TOPIC_IDS])
             self.coef_[self.zero_shot_, : described.shape[1]] = described[self.zero_shot_]
-        self.thresholds_ = np.full(len(TOPIC_IDS), DEFAULT_THRESHOLD, dtype=np.float32)
-        if validation is not None:
-            val_truth = check_topics(*validation)
-            self.thresholds_ = tune_thresholds(val_truth, self.predict_proba(validation[0]))
+        self._tune(validation)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -217,10 +221,7 @@ class TransformersTopicClassifier(_TopicBase):
             )
         by_name = {name: i for i, name in names.items()}
         self.columns_ = [by_name[topic] for topic in TOPIC_IDS]
-        self.thresholds_ = np.full(len(TOPIC_IDS), DEFAULT_THRESHOLD, dtype=np.float32)
-        if validation is not None:
-            val_truth = check_topics(*validation)
-            self.thresholds_ = tune_thresholds(val_truth, self.predict_proba(validation[0]))
+        self._tune(validation)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
