@@ -144,10 +144,10 @@ def classify(
     output: Annotated[Path, typer.Option("--output", help="Where to write the predictions.")],
 ) -> None:
     """Classify each line with the champions: sentiment, score, topics, topic_scores."""
+    from models.champions import load_scorer
     from models.classify import classify_file
 
     settings = load_settings()
-    from models.champions import load_scorer
 
     scorer = load_scorer(engine_for(settings), settings.resolved_model_dir, encoder_for(settings))
     result = classify_file(input, output, scorer)
@@ -189,6 +189,7 @@ def score(
             batch_size=batch_size or settings.score_batch_size,
             run_engine=engine,
             progress=lambda n: progress.advance(task, n),
+            pending=pending,
         )
     console.print(f"scored {result.scored:,} posts ({pending:,} were waiting)")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.errors import InputError
 from models.scoring import Scorer
+from models.sentiment import sentiment_score
 from models.taxonomy import SENTIMENTS, TOPIC_IDS
 
 BATCH = 256
@@ -73,11 +74,12 @@ def _write(scorer: Scorer, batch: list[tuple[object, str]], out) -> int:  # type
     if not batch:
         return 0
     sentiment, topics, assigned = scorer.predict([text for _, text in batch])
+    net = sentiment_score(sentiment)
     for i, (post_id, _) in enumerate(batch):
         line = {
             "id": post_id,
             "sentiment": SENTIMENTS[int(sentiment[i].argmax())],
-            "score": round(float(sentiment[i, 2] - sentiment[i, 0]), 4),
+            "score": round(float(net[i]), 4),
             "topics": assigned[i],
             "topic_scores": {
                 t: round(float(p), 4) for t, p in zip(TOPIC_IDS, topics[i], strict=True)

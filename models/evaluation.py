@@ -7,6 +7,7 @@ from typing import Any
 
 from models.dataset import LabeledPost
 from models.metrics import sentiment_metrics, topic_matrix, topic_metrics
+from models.taxonomy import SENTIMENTS
 
 
 def evaluate_sentiment(model: Any, posts: Sequence[LabeledPost]) -> dict[str, Any] | None:
@@ -15,8 +16,6 @@ def evaluate_sentiment(model: Any, posts: Sequence[LabeledPost]) -> dict[str, An
     if not labeled:
         return None
     probabilities = model.predict_proba([p.text for p in labeled])
-    from models.taxonomy import SENTIMENTS
-
     predicted = [SENTIMENTS[i] for i in probabilities.argmax(axis=1)]
     return sentiment_metrics([p.sentiment for p in labeled], predicted, probabilities)
 

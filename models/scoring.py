@@ -22,6 +22,7 @@ from sqlalchemy import Engine, and_, exists, func, not_, or_, select
 from core.errors import ConfigError
 from core.tables import post_topics, posts, sentiment_predictions, topic_predictions
 from models.encoder import MemoEncoder
+from models.sentiment import sentiment_score
 from models.taxonomy import SENTIMENTS, TOPIC_IDS
 
 ENGINES = ("local", "ray")
@@ -65,6 +66,7 @@ def predict_rows(scorer: Scorer, batch: Sequence[tuple[int, str]]) -> dict[str, 
     The batch is embedded once (the models share the scorer's memo, cleared after).
     """
     sentiment, topics, assigned = scorer.predict([text for _, text in batch])
+    net = sentiment_score(sentiment)
     now = datetime.now(UTC).replace(tzinfo=None)
     rows: dict[str, list[dict]] = {"sentiment": [], "topics": [], "post_topics": []}
     for i, (post_id, _) in enumerate(batch):
@@ -73,7 +75,7 @@ def predict_rows(scorer: Scorer, batch: Sequence[tuple[int, str]]) -> dict[str, 
                 "post_id": post_id,
                 "model_version_id": scorer.sentiment_version_id,
                 "label": SENTIMENTS[int(sentiment[i].argmax())],
-                "score": round(float(sentiment[i, 2] - sentiment[i, 0]), 6),
+                "score": round(float(net[i]), 6),
                 "scored_at": now,
             }
         )
@@ -170,6 +172,7 @@ def score_posts(
     batch_size: int = 256,
     run_engine: str = "local",
     progress: Callable[[int], None] | None = None,
+    pending: int | None = None,
 ) -> ScoreResult:
     """Score every stored post that has no prediction from the champions.
 
@@ -179,13 +182,16 @@ def score_posts(
         batch_size: Posts per batch (and per transaction). Default 256.
         run_engine: ``local`` (default). ``ray`` is refused until Ray Data scoring lands.
         progress: Called with the number of posts after each batch is written.
+        pending: What ``count_unscored`` returned, when the caller already asked
+            (a progress bar needs it first); counted here otherwise.
 
     Returns:
         Posts pending at the start, and posts scored.
     """
     if run_engine not in ENGINES:
         raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {run_engine!r}")
-    pending = count_unscored(engine, scorer)
+    if pending is None:
+        pending = count_unscored(engine, scorer)
     batches = unscored_batches(engine, scorer, batch_size)
     if run_engine == "ray":
         raise ConfigError(
