@@ -161,7 +161,11 @@ def classify(
 
 def score(
     engine: Annotated[
-        str, typer.Option(help="local (batched, default) or ray (Ray Data).")
+        str,
+        typer.Option(
+            help="local (batched, default) or ray (Ray Data actors; BAROMETER_RAY_ADDRESS "
+            "picks a cluster, BAROMETER_RAY_WORKERS the actors)."
+        ),
     ] = "local",
     batch_size: Annotated[
         int | None, typer.Option(help="Posts per batch (default: settings).")
@@ -169,7 +173,7 @@ def score(
 ) -> None:
     """Score every stored post that has no prediction from the champions (resumable)."""
     from models.champions import load_scorer
-    from models.scoring import count_unscored, score_posts
+    from models.scoring import RayOptions, count_unscored, score_posts
 
     settings = load_settings()
     store = engine_for(settings)
@@ -190,6 +194,7 @@ def score(
             run_engine=engine,
             progress=lambda n: progress.advance(task, n),
             pending=pending,
+            ray_options=RayOptions(address=settings.ray_address, workers=settings.ray_workers),
         )
     console.print(f"scored {result.scored:,} posts ({pending:,} were waiting)")
 

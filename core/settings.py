@@ -56,6 +56,8 @@ class Settings(BaseSettings):
             from the same model and cached in ``model_dir/onnx``; int8 is the fastest).
         model_dir: Where trained model versions are kept. Default ``data_dir/models``.
         score_batch_size: Posts per scoring batch and transaction. Default 256.
+        ray_address: Ray cluster for ``barometer score --engine ray`` (None: Ray on this machine).
+        ray_workers: Scoring actors ``--engine ray`` starts, one CPU each. Default 2.
         ingest_batch_size: Records stored per transaction.
         ingest_workers: Processes that anonymize in parallel (1 = in-process).
     """
@@ -83,6 +85,8 @@ class Settings(BaseSettings):
     encoder_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
     model_dir: Path | None = None
     score_batch_size: int = Field(default=256, ge=1, le=10_000)
+    ray_address: str | None = None
+    ray_workers: int = Field(default=2, ge=1, le=1024)
     ingest_batch_size: int = Field(default=500, ge=1, le=10_000)
     ingest_workers: int = Field(default=2, ge=1, le=64)
 

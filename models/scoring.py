@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from sqlalchemy import Engine, and_, exists, func, not_, or_, select
 
 from core.errors import ConfigError
 from core.tables import post_topics, posts, sentiment_predictions, topic_predictions
-from models.encoder import MemoEncoder
+from models.encoder import Encoder, MemoEncoder
 from models.sentiment import sentiment_score
 from models.taxonomy import SENTIMENTS, TOPIC_IDS
 
@@ -30,10 +31,59 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class ScorerSpec:
+    """What a process needs to load the champions itself: version ids, folders, encoder.
+
+    Plain values, so it crosses process and machine boundaries (Ray workers).
+    """
+
+    sentiment_version_id: int
+    topics_version_id: int
+    sentiment_folder: Path
+    topics_folder: Path
+    encoder_model: str | None
+    encoder_backend: str
+    encoder_cache_dir: Path | None
+
+    def load(self, encoder: Encoder | None = None) -> Scorer:
+        """Both champions, sharing one ``MemoEncoder`` around ``encoder``.
+
+        Args:
+            encoder: An encoder already loaded in this process; None builds the
+                one the spec names (what a Ray worker does).
+        """
+        from models.registry import load_model
+
+        memo = MemoEncoder(
+            encoder or Encoder(self.encoder_model, self.encoder_backend, self.encoder_cache_dir)
+        )
+        return Scorer(
+            sentiment_version_id=self.sentiment_version_id,
+            topics_version_id=self.topics_version_id,
+            sentiment=load_model(self.sentiment_folder, memo),
+            topics=load_model(self.topics_folder, memo),
+            encoder=memo,
+            spec=self,
+        )
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One post's predictions, rounded as they are stored."""
+
+    post_id: int
+    label: str
+    score: float
+    topic_scores: dict[str, float]
+    topics: list[str]
+
+
+@dataclass(frozen=True)
 class Scorer:
     """The champions to score with: version ids, and models loaded with one ``MemoEncoder``.
 
-    Both models read the memo, so a batch is embedded once.
+    Both models read the memo, so a batch is embedded once. ``spec`` is how it
+    was loaded, for engines that load it again in other processes.
     """
 
     sentiment_version_id: int
@@ -41,6 +91,7 @@ class Scorer:
     sentiment: Any
     topics: Any
     encoder: MemoEncoder
+    spec: ScorerSpec | None = None
 
     def predict(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
         """Sentiment probabilities (n, 3), topic probabilities (n, n_topics), topic lists."""
@@ -51,6 +102,39 @@ class Scorer:
             self.encoder.clear()
         return sentiment, topics, self.topics.assign(topics)
 
+    def predict_posts(self, batch: Sequence[tuple[int, str]]) -> list[Prediction]:
+        """Predictions for a batch of (post id, text), embedded once."""
+        sentiment, topics, assigned = self.predict([text for _, text in batch])
+        net = sentiment_score(sentiment)
+        return [
+            Prediction(
+                post_id=int(post_id),
+                label=SENTIMENTS[int(sentiment[i].argmax())],
+                score=round(float(net[i]), 6),
+                topic_scores={
+                    topic: round(float(p), 4) for topic, p in zip(TOPIC_IDS, topics[i], strict=True)
+                },
+                topics=list(assigned[i]),
+            )
+            for i, (post_id, _) in enumerate(batch)
+        ]
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Where the ``ray`` engine runs.
+
+    Attributes:
+        address: A Ray cluster (``ray://host:10001`` or ``auto``); None starts
+            Ray on this machine.
+        workers: Scoring actors, one CPU each. Default 2.
+        readers: Read tasks, each reading one range of post ids from the store.
+    """
+
+    address: str | None = None
+    workers: int = 2
+    readers: int = 4
+
 
 @dataclass(frozen=True)
 class ScoreResult:
@@ -60,57 +144,52 @@ class ScoreResult:
     scored: int
 
 
-def predict_rows(scorer: Scorer, batch: Sequence[tuple[int, str]]) -> dict[str, list[dict]]:
-    """Prediction rows for a batch of (post id, text), ready to insert.
-
-    The batch is embedded once (the models share the scorer's memo, cleared after).
-    """
-    sentiment, topics, assigned = scorer.predict([text for _, text in batch])
-    net = sentiment_score(sentiment)
+def prediction_rows(scorer: Scorer, predictions: Sequence[Prediction]) -> dict[str, list[dict]]:
+    """The rows to insert for ``predictions``, keyed by the scorer's model versions."""
     now = datetime.now(UTC).replace(tzinfo=None)
     rows: dict[str, list[dict]] = {"sentiment": [], "topics": [], "post_topics": []}
-    for i, (post_id, _) in enumerate(batch):
+    for prediction in predictions:
         rows["sentiment"].append(
             {
-                "post_id": post_id,
+                "post_id": prediction.post_id,
                 "model_version_id": scorer.sentiment_version_id,
-                "label": SENTIMENTS[int(sentiment[i].argmax())],
-                "score": round(float(net[i]), 6),
+                "label": prediction.label,
+                "score": prediction.score,
                 "scored_at": now,
             }
         )
-        scores = {topic: round(float(p), 4) for topic, p in zip(TOPIC_IDS, topics[i], strict=True)}
         rows["topics"].append(
             {
-                "post_id": post_id,
+                "post_id": prediction.post_id,
                 "model_version_id": scorer.topics_version_id,
-                "topic_scores": json.dumps(scores),
+                "topic_scores": json.dumps(prediction.topic_scores),
                 "scored_at": now,
             }
         )
         rows["post_topics"].extend(
             {
-                "post_id": post_id,
+                "post_id": prediction.post_id,
                 "model_version_id": scorer.topics_version_id,
                 "topic": topic,
-                "probability": scores[topic],
+                "probability": prediction.topic_scores[topic],
             }
-            for topic in assigned[i]
+            for topic in prediction.topics
         )
     return rows
 
 
-def _unscored(scorer: Scorer) -> Any:
+def unscored(sentiment_version_id: int, topics_version_id: int) -> Any:
+    """The condition "this post lacks a prediction from either version"."""
     has_sentiment = exists().where(
         and_(
             sentiment_predictions.c.post_id == posts.c.id,
-            sentiment_predictions.c.model_version_id == scorer.sentiment_version_id,
+            sentiment_predictions.c.model_version_id == sentiment_version_id,
         )
     )
     has_topics = exists().where(
         and_(
             topic_predictions.c.post_id == posts.c.id,
-            topic_predictions.c.model_version_id == scorer.topics_version_id,
+            topic_predictions.c.model_version_id == topics_version_id,
         )
     )
     return or_(not_(has_sentiment), not_(has_topics))
@@ -118,28 +197,42 @@ def _unscored(scorer: Scorer) -> Any:
 
 def count_unscored(engine: Engine, scorer: Scorer) -> int:
     """Posts that lack a prediction from either champion."""
+    condition = unscored(scorer.sentiment_version_id, scorer.topics_version_id)
     with engine.connect() as connection:
         return connection.execute(
-            select(func.count()).select_from(posts).where(_unscored(scorer))
+            select(func.count()).select_from(posts).where(condition)
         ).scalar_one()
 
 
 def unscored_batches(
-    engine: Engine, scorer: Scorer, batch_size: int
+    engine: Engine,
+    sentiment_version_id: int,
+    topics_version_id: int,
+    batch_size: int,
+    id_range: tuple[int, int] | None = None,
 ) -> Iterator[list[tuple[int, str]]]:
-    """Batches of (post id, text) without a champion prediction, by ascending id."""
-    last_id = 0
+    """Batches of (post id, text) without a champion prediction, by ascending id.
+
+    Args:
+        engine: The store.
+        sentiment_version_id: The sentiment champion's ``model_versions`` id.
+        topics_version_id: The topic champion's ``model_versions`` id.
+        batch_size: Posts per batch.
+        id_range: Only posts with ``low <= id < high``. Default: every post.
+    """
+    last_id, high = (id_range[0] - 1, id_range[1]) if id_range else (0, None)
+    condition = unscored(sentiment_version_id, topics_version_id)
     while True:
+        query = (
+            select(posts.c.id, posts.c.text)
+            .where(posts.c.id > last_id, condition)
+            .order_by(posts.c.id)
+            .limit(batch_size)
+        )
+        if high is not None:
+            query = query.where(posts.c.id < high)
         with engine.connect() as connection:
-            batch = [
-                (row.id, row.text)
-                for row in connection.execute(
-                    select(posts.c.id, posts.c.text)
-                    .where(posts.c.id > last_id, _unscored(scorer))
-                    .order_by(posts.c.id)
-                    .limit(batch_size)
-                )
-            ]
+            batch = [(row.id, row.text) for row in connection.execute(query)]
         if not batch:
             return
         yield batch
@@ -173,6 +266,7 @@ def score_posts(
     run_engine: str = "local",
     progress: Callable[[int], None] | None = None,
     pending: int | None = None,
+    ray_options: RayOptions | None = None,
 ) -> ScoreResult:
     """Score every stored post that has no prediction from the champions.
 
@@ -180,10 +274,14 @@ def score_posts(
         engine: The store.
         scorer: The champions.
         batch_size: Posts per batch (and per transaction). Default 256.
-        run_engine: ``local`` (default). ``ray`` is refused until Ray Data scoring lands.
+        run_engine: ``local`` (default: this process) or ``ray`` (Ray Data actors,
+            on this machine or the cluster in ``ray_options``; this process
+            reads the posts and writes the predictions).
         progress: Called with the number of posts after each batch is written.
         pending: What ``count_unscored`` returned, when the caller already asked
             (a progress bar needs it first); counted here otherwise.
+        ray_options: Where and how wide the ``ray`` engine runs. Default: a local
+            Ray with two actors.
 
     Returns:
         Posts pending at the start, and posts scored.
@@ -192,18 +290,24 @@ def score_posts(
         raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {run_engine!r}")
     if pending is None:
         pending = count_unscored(engine, scorer)
-    batches = unscored_batches(engine, scorer, batch_size)
     if run_engine == "ray":
-        raise ConfigError(
-            "engine 'ray' is not available yet (scoring across a cluster is an open item of "
-            "the models issue); use --engine local"
+        try:
+            from models.ray_scoring import predict_with_ray
+        except ImportError:
+            raise ConfigError(
+                "the ray engine needs Ray: pip install 'barometer[ray]' (or use --engine local)"
+            ) from None
+        predicted = predict_with_ray(engine, scorer, batch_size, ray_options or RayOptions())
+    else:
+        batches = unscored_batches(
+            engine, scorer.sentiment_version_id, scorer.topics_version_id, batch_size
         )
-    predicted = ((batch, predict_rows(scorer, batch)) for batch in batches)
+        predicted = (scorer.predict_posts(batch) for batch in batches)
     scored = 0
-    for batch, rows in predicted:
-        write_rows(engine, rows)
-        scored += len(batch)
+    for predictions in predicted:
+        write_rows(engine, prediction_rows(scorer, predictions))
+        scored += len(predictions)
         if progress is not None:
-            progress(len(batch))
+            progress(len(predictions))
     logger.info("scored %d posts", scored)
     return ScoreResult(pending=pending, scored=scored)

@@ -10,7 +10,7 @@ from core.tables import post_topics, posts, sentiment_predictions, topic_predict
 from ingest.pipeline import ingest_file
 from models.champions import load_scorer
 from models.registry import Registry
-from models.scoring import count_unscored, score_posts
+from models.scoring import RayOptions, count_unscored, score_posts
 from tests.ingest.helpers import post, write_jsonl
 
 TEXTS = [
@@ -134,3 +134,61 @@ def test_an_edited_post_is_scored_again(stored, scorer, ingest) -> None:
             .where(posts.c.source_id == "p1")
         ).scalar_one()
     assert label == "negative"
+
+
+def _stored_predictions(engine) -> tuple[list, list, list]:
+    with engine.connect() as connection:
+        return (
+            connection.execute(
+                select(
+                    sentiment_predictions.c.post_id,
+                    sentiment_predictions.c.label,
+                    sentiment_predictions.c.score,
+                ).order_by(sentiment_predictions.c.post_id)
+            ).all(),
+            [
+                (post_id, json.loads(scores))
+                for post_id, scores in connection.execute(
+                    select(topic_predictions.c.post_id, topic_predictions.c.topic_scores).order_by(
+                        topic_predictions.c.post_id
+                    )
+                )
+            ],
+            connection.execute(
+                select(
+                    post_topics.c.post_id, post_topics.c.topic, post_topics.c.probability
+                ).order_by(post_topics.c.post_id, post_topics.c.topic)
+            ).all(),
+        )
+
+
+def _delete_predictions(engine) -> None:
+    with engine.begin() as connection:
+        for table in (post_topics, topic_predictions, sentiment_predictions):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    """Ray on this machine (the ``ray`` extra, which ``make test`` installs), shut down after."""
+    import ray
+
+    yield ray
+    ray.shutdown()
+
+
+def test_the_ray_engine_stores_the_rows_the_local_engine_stores(stored, scorer, local_ray) -> None:
+    score_posts(stored, scorer, batch_size=5)
+    local = _stored_predictions(stored)
+    _delete_predictions(stored)
+    options = RayOptions(workers=2, readers=3)
+    result = score_posts(stored, scorer, batch_size=5, run_engine="ray", ray_options=options)
+    assert (result.pending, result.scored) == (24, 24)
+    assert _stored_predictions(stored) == local
+
+
+def test_a_second_ray_run_finds_nothing_to_do(stored, scorer, local_ray) -> None:
+    options = RayOptions(workers=2, readers=2)
+    score_posts(stored, scorer, batch_size=10, run_engine="ray", ray_options=options)
+    assert score_posts(stored, scorer, run_engine="ray", ray_options=options).scored == 0
+    assert _count(stored, sentiment_predictions) == 24
