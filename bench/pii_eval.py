@@ -1,6 +1,7 @@
 """Recall per PII type and the share of decoys removed, on a labeled JSONL set.
 
 Usage: python bench/pii_eval.py [bench/data/pii_test.jsonl ...] [--misses] [--ner-everywhere]
+       [--employee-id-pattern REGEX ...]
 
 An entity counts as removed when every letter and digit of it, a leading
 title such as "Dr." aside, lies inside a detected span of any type (what
@@ -10,6 +11,7 @@ counts as removed when any of its characters does.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -70,14 +72,26 @@ def evaluate(path: Path, anonymizer: Anonymizer, show_misses: bool) -> dict:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    paths = [Path(a) for a in args] or [Path("bench/data/pii_eval.jsonl")]
-    scope = "all" if "--ner-everywhere" in sys.argv else "candidates"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("paths", nargs="*", type=Path, default=[Path("bench/data/pii_eval.jsonl")])
+    parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--ner-everywhere", action="store_true")
+    parser.add_argument(
+        "--employee-id-pattern",
+        action="append",
+        default=[],
+        help="a company's id format, added to the defaults (as employee_id_patterns would)",
+    )
+    args = parser.parse_args()
+    paths = args.paths
     anonymizer = Anonymizer(
-        AnonymizerConfig(employee_id_patterns=DEFAULT_EMPLOYEE_ID_PATTERNS, ner_scope=scope)
+        AnonymizerConfig(
+            employee_id_patterns=(*DEFAULT_EMPLOYEE_ID_PATTERNS, *args.employee_id_pattern),
+            ner_scope="all" if args.ner_everywhere else "candidates",
+        )
     )
     for path in paths:
-        report = evaluate(path, anonymizer, "--misses" in sys.argv)
+        report = evaluate(path, anonymizer, args.misses)
         print(f"\n{report['file']} ({report['posts']} posts)")
         print("| type | recall | found / total |\n|---|---:|---:|")
         for entity, (recall, hit, count) in report["recall"].items():

@@ -6,7 +6,8 @@ the rest. EMAIL, URL and PHONE use the project's own patterns rather than
 Presidio's: those validate domains against the public suffix list, which
 tldextract tries to download at run time, and they reject the internal hosts
 (``.corp``, ``.internal``) that company posts are full of. EMPLOYEE_ID formats
-come from settings.
+come from settings; an id a post labels as one ("employee id 4471203") is found
+whatever its format.
 """
 
 from __future__ import annotations
@@ -102,8 +103,9 @@ PHONE_PATTERNS = (
 
 HANDLE_PATTERN = Pattern(
     "chat_handle",
-    # @dkim, @maria.g, @ops-lead-sam; not the @ inside an email, not Slack's broadcasts.
-    r"(?<![\w.@])@(?!(?:here|channel|everyone)\b)[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?",
+    # @dkim, @maria.g, @ops-lead-sam, @joão.pereira; not the @ inside an email, not
+    # Slack's broadcasts.
+    r"(?<![\w.@])@(?!(?:here|channel|everyone)\b)\w(?:[\w.-]*\w)?",
     0.85,
 )
 
@@ -203,7 +205,34 @@ def _address(_: Sequence[str]) -> list[EntityRecognizer]:
     return [PatternRecognizer("ADDRESS", patterns=patterns, global_regex_flags=CASE_SENSITIVE)]
 
 
+# "employee id 4471203", "staff no: A-22817", "badge # 88213": an id a post labels as
+# one is an EMPLOYEE_ID whatever the company's formats (the label itself stays).
+LABELED_ID_PATTERN = Pattern(
+    "labeled_employee_id",
+    r"\b(?:employee|emp|staff|badge|worker|personnel)\.?\s*(?:id|no\.?|number|num|#)"
+    r"\s*(?:is\s+|[:=#]\s*)?[A-Za-z]{0,4}[-#]?\d{3,12}\b",
+    0.85,
+)
+_ID_TAIL = re.compile(r"[A-Za-z]{0,4}[-#]?\d{3,12}$")
+
+
+class _LabeledIdRecognizer(PatternRecognizer):
+    """Ids that follow a label ("employee id", "staff no."): only the id itself is the span."""
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def]
+        """EMPLOYEE_ID spans narrowed from "label + id" matches to the id."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            tail = _ID_TAIL.search(text, result.start, result.end)
+            if tail is not None:
+                result.start = tail.start()
+        return results
+
+
 def _employee_id(patterns: Sequence[str]) -> list[EntityRecognizer]:
+    labeled = _LabeledIdRecognizer(
+        "EMPLOYEE_ID", patterns=[LABELED_ID_PATTERN], global_regex_flags=IGNORE_CASE
+    )
     compiled = []
     for number, regex in enumerate(patterns):
         try:
@@ -215,8 +244,11 @@ def _employee_id(patterns: Sequence[str]) -> list[EntityRecognizer]:
             ) from None
         compiled.append(Pattern(f"employee_id_{number}", regex, 0.9))
     if not compiled:
-        return []
-    return [PatternRecognizer("EMPLOYEE_ID", patterns=compiled, global_regex_flags=CASE_SENSITIVE)]
+        return [labeled]
+    return [
+        labeled,
+        PatternRecognizer("EMPLOYEE_ID", patterns=compiled, global_regex_flags=CASE_SENSITIVE),
+    ]
 
 
 RECOGNIZERS: dict[str, RecognizerFactory] = {

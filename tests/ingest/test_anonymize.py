@@ -24,6 +24,7 @@ from ingest.recognizers import build_recognizers
         ("my id is EMP-004512, badge B1234567", "my id is <EMPLOYEE_ID>, badge <EMPLOYEE_ID>"),
         # chat handles, but not Slack's broadcasts
         ("ping @maria.g and @here", "ping <HANDLE> and @here"),
+        ("thanks @joão.pereira!", "thanks <HANDLE>!"),
         # URLs with and without a scheme
         ("see https://wiki.corp.example/x?y=1 and www.corp.example/faq.", "see <URL> and <URL>."),
         # IP addresses, with their port
@@ -75,6 +76,21 @@ def test_redact_many_keeps_order(anonymizer) -> None:
 def test_configured_employee_id_formats_are_used() -> None:
     anonymizer = Anonymizer(AnonymizerConfig(employee_id_patterns=(r"\bXY\d{4}\b",)))
     assert anonymizer.redact("badge XY1234") == "badge <EMPLOYEE_ID>"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my employee id 4471203 is wrong", "my employee id <EMPLOYEE_ID> is wrong"),
+        ("Staff No: QA-22817.", "Staff No: <EMPLOYEE_ID>."),
+        ("emp id is 3380917", "emp id is <EMPLOYEE_ID>"),
+    ],
+)
+def test_an_id_labeled_as_an_employee_id_is_removed_whatever_its_format(
+    text: str, expected: str
+) -> None:
+    anonymizer = Anonymizer(AnonymizerConfig(employee_id_patterns=()))
+    assert anonymizer.redact(text) == expected
 
 
 def test_allow_list_keeps_configured_words() -> None:
