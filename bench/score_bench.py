@@ -1,16 +1,22 @@
-"""Scoring speed and memory: ``score_posts`` over stored posts, per encoder backend.
+"""Scoring speed, memory and quality per encoder backend.
 
 Stores N posts (texts from the project's labeled posts, each made unique) in a
-fresh SQLite or PostgreSQL database, then scores them with the shipped
-champions and reports posts per second and the process's peak RSS.
+fresh SQLite or PostgreSQL database and exports the ONNX graphs once. Then, for
+each backend, a fresh process scores every stored post with the shipped
+champions (posts/s end to end, and that process's peak RSS, export excluded)
+and evaluates the champions on the test split through the same encoder, so the
+cost of int8 in macro-F1 is measured next to its speed.
 
 Usage: HF_HUB_OFFLINE=1 python bench/score_bench.py [--posts 5000]
        [--backends torch onnx onnx-int8] [--database-url URL]
+       [--batch-size 256] [--encoder-batch-size 16]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,8 +31,9 @@ from core.database import get_engine
 from core.migrate import upgrade
 from core.tables import ingest_batches, metadata, posts
 from models.champions import load_scorer
-from models.dataset import project_posts
+from models.dataset import project_posts, project_split
 from models.encoder import Encoder
+from models.evaluation import evaluate_sentiment, evaluate_topics
 from models.scoring import score_posts
 
 
@@ -64,7 +71,13 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["torch", "onnx", "onnx-int8"])
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--encoder-batch-size", type=int, default=16)
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--scratch", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(score_once(args)))
+        return
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database_url or f"sqlite:///{scratch}/bench.db"
         engine = get_engine(url)
@@ -74,28 +87,63 @@ def main() -> None:
                 metadata.drop_all(connection)
         upgrade(engine)
         store_posts(engine, args.posts)
-        print(f"{args.posts:,} posts in {engine.dialect.name}; batch size {args.batch_size}")
-        print("| backend | posts/s | peak RSS (MB) |")
-        print("|---|---:|---:|")
+        engine.dispose()
+        Encoder(backend="onnx", cache_dir=Path(scratch) / "onnx-cache").encode(["export"])
+        print(
+            f"{args.posts:,} posts in {engine.dialect.name}; batch size {args.batch_size}, "
+            f"encoder batch size {args.encoder_batch_size}"
+        )
+        print(
+            "| backend | posts/s | peak RSS (MB) | test sentiment macro-F1 | test topics micro-F1 |"
+        )
+        print("|---|---:|---:|---:|---:|")
         for backend in args.backends:
-            model_dir = Path(scratch) / f"models-{backend}"
-            encoder = Encoder(backend=backend, cache_dir=Path(scratch) / "onnx-cache")
-            encoder.encode(["warm up"])  # the ONNX export is a one-off cost, not scoring speed
-            scorer = load_scorer(engine, model_dir, encoder)
-            started = time.perf_counter()
-            result = score_posts(engine, scorer, batch_size=args.batch_size)
-            seconds = time.perf_counter() - started
-            print(f"| {backend} | {result.scored / seconds:,.0f} | {_peak_rss_mb():,.0f} |")
-            with engine.begin() as connection:
-                for table in ("post_topics", "topic_predictions", "sentiment_predictions"):
-                    connection.execute(text(f"delete from {table}"))
-                connection.execute(text("delete from model_versions"))
+            command = [sys.executable, __file__, *sys.argv[1:], "--worker", backend]
+            command += ["--scratch", scratch, "--database-url", url]
+            result = json.loads(
+                subprocess.run(command, check=True, capture_output=True, text=True)
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            print(
+                f"| {backend} | {result['posts_per_s']:,.0f} | {result['peak_rss_mb']:,.0f} "
+                f"| {result['sentiment_macro_f1']:.3f} | {result['topics_micro_f1']:.3f} |"
+            )
+
+
+def score_once(args: argparse.Namespace) -> dict[str, float]:
+    """Score every stored post with one backend, then evaluate on the test split."""
+    engine = get_engine(args.database_url)
+    encoder = Encoder(
+        backend=args.worker,
+        cache_dir=Path(args.scratch) / "onnx-cache",
+        batch_size=args.encoder_batch_size,
+    )
+    scorer = load_scorer(engine, Path(args.scratch) / f"models-{args.worker}", encoder)
+    started = time.perf_counter()
+    result = score_posts(engine, scorer, batch_size=args.batch_size)
+    seconds = time.perf_counter() - started
+    peak = _peak_rss_mb()
+    with engine.begin() as connection:
+        for table in ("post_topics", "topic_predictions", "sentiment_predictions"):
+            connection.execute(text(f"delete from {table}"))
+        connection.execute(text("delete from model_versions"))
+    test = project_split("test")
+    return {
+        "posts_per_s": result.scored / seconds,
+        "peak_rss_mb": peak,
+        "sentiment_macro_f1": evaluate_sentiment(scorer.sentiment, test)["macro_f1"],
+        "topics_micro_f1": evaluate_topics(scorer.topics, test)["micro_f1"],
+    }
 
 
 def _peak_rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set (VmHWM; getrusage would report the parent's
+    peak too, since Linux keeps ru_maxrss across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 if __name__ == "__main__":

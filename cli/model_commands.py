@@ -26,6 +26,7 @@ def encoder_for(settings: Settings) -> Encoder:
         settings.embedding_model,
         backend=settings.encoder_backend,
         cache_dir=settings.resolved_model_dir,
+        batch_size=settings.encoder_batch_size,
     )
 
 

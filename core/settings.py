@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         embedding_model: Sentence-transformers folder or Hugging Face name (None: packaged model).
         encoder_backend: ``torch`` (default), ``onnx`` or ``onnx-int8`` (exported
             from the same model and cached in ``model_dir/onnx``; int8 is the fastest).
+        encoder_batch_size: Texts per forward pass. Default 16: on CPU, small
+            length-sorted batches pad least and stay in cache (docs/benchmarks.md);
+            raise it on a GPU.
         model_dir: Where trained model versions are kept. Default ``data_dir/models``.
         score_batch_size: Posts per scoring batch and transaction. Default 256.
         ray_address: Ray cluster for ``barometer score --engine ray`` (None: Ray on this machine).
@@ -83,6 +86,7 @@ class Settings(BaseSettings):
     ner_scope: Literal["candidates", "all"] = "candidates"
     embedding_model: str | None = None
     encoder_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    encoder_batch_size: int = Field(default=16, ge=1, le=4096)
     model_dir: Path | None = None
     score_batch_size: int = Field(default=256, ge=1, le=10_000)
     ray_address: str | None = None

@@ -23,6 +23,7 @@ def champion_spec(engine: Engine, model_dir: Path, encoder: Encoder) -> ScorerSp
         encoder_model=encoder.model,
         encoder_backend=encoder.backend,
         encoder_cache_dir=encoder.cache_dir,
+        encoder_batch_size=encoder.batch_size,
     )
 
 

@@ -51,7 +51,8 @@ class Encoder:
         backend: ``torch`` (default), ``onnx`` (fp32) or ``onnx-int8`` (dynamic
             int8 quantization per channel).
         cache_dir: Where ONNX exports are kept. Required for the ONNX backends.
-        batch_size: Texts per forward pass. Default 64.
+        batch_size: Texts per forward pass. Default 16, the fastest on a CPU:
+            length-sorted small batches pad least (docs/benchmarks.md).
 
     Example:
         >>> Encoder().encode(["the reorg again"]).shape
@@ -63,7 +64,7 @@ class Encoder:
         model: str | None = None,
         backend: str = "torch",
         cache_dir: Path | None = None,
-        batch_size: int = 64,
+        batch_size: int = 16,
     ) -> None:
         if backend not in BACKENDS:
             raise ConfigError(
@@ -97,9 +98,6 @@ class Encoder:
     def _load(self) -> Callable[[list[str]], np.ndarray]:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
         source = resolve_model(self.model)
         if self.backend == "torch":
             return _torch_encoder(source, self.batch_size)
@@ -115,6 +113,9 @@ class Encoder:
 def load_sentence_transformer(source: str) -> Any:
     """A ``SentenceTransformer`` for ``source`` on the best device there is, errors made clear."""
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
 
     try:
         return SentenceTransformer(source)

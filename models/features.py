@@ -48,3 +48,19 @@ class PostFeatures:
         features = cls(encoder, lexical)
         features.lexical_ = LexicalFeatures.load(folder) if lexical else None
         return features
+
+
+def share_lexical(*models: Any) -> None:
+    """Make models whose n-gram features are identical use one ``LexicalFeatures``.
+
+    Heads trained on the same texts learn the same vocabulary; sharing it means
+    a batch's n-grams are computed once for all of them (scoring speed).
+    Models without n-gram features are left alone.
+    """
+    shared: dict[str, LexicalFeatures] = {}
+    for model in models:
+        features = getattr(model, "features_", None)
+        lexical = getattr(features, "lexical_", None)
+        if features is None or lexical is None:
+            continue
+        features.lexical_ = shared.setdefault(lexical.fingerprint, lexical)

@@ -8,6 +8,7 @@ validation split (docs/models.md).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,7 @@ class LexicalFeatures:
 
     def __init__(self, max_features: int = 40000) -> None:
         self.max_features = max_features
+        self._last: tuple[list[str], Any] | None = None
 
     def fit(self, texts: Sequence[str]) -> LexicalFeatures:
         """Learn the vocabulary and inverse document frequencies; returns self."""
@@ -46,10 +48,31 @@ class LexicalFeatures:
         return self
 
     def transform(self, texts: Sequence[str]) -> Any:
-        """(n_texts, n_features) sparse TF-IDF rows of unit length."""
+        """(n_texts, n_features) sparse TF-IDF rows of unit length.
+
+        The last result is remembered: when two heads share these features
+        (``share_lexical``), the second one reading the same batch costs nothing.
+        """
         if not hasattr(self, "vectorizer_"):
             raise NotFittedError("LexicalFeatures is not fitted yet; call fit first")
-        return self.vectorizer_.transform(list(texts))
+        texts = list(texts)
+        if self._last is not None and self._last[0] == texts:
+            return self._last[1]
+        matrix = self.vectorizer_.transform(texts)
+        self._last = (texts, matrix)
+        return matrix
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the vocabulary and idf weights: equal fingerprints, equal features."""
+        if not hasattr(self, "vectorizer_"):
+            raise NotFittedError("LexicalFeatures is not fitted yet; call fit first")
+        digest = hashlib.sha256()
+        digest.update(
+            json.dumps(self.vectorizer_.vocabulary_, sort_keys=True, default=int).encode()
+        )
+        digest.update(np.ascontiguousarray(self.vectorizer_.idf_).tobytes())
+        return digest.hexdigest()
 
     def save(self, folder: Path) -> None:
         """Write the vocabulary (JSON) and the idf weights (npz) to ``folder``."""

@@ -41,7 +41,7 @@ def export(source: str, cache_dir: Path) -> Path:
         cache_dir: The model directory; the export goes under ``onnx/``.
     """
     folder = export_folder(source, cache_dir)
-    if (folder / META_FILE).exists():
+    if (folder / META_FILE).exists() and "pad_id" in json.loads((folder / META_FILE).read_text()):
         return folder
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -52,6 +52,11 @@ def export(source: str, cache_dir: Path) -> Path:
     pooling = _pooling_mode(model)
     transformer = model[0].auto_model.eval()
     tokenizer = model.tokenizer
+    if not getattr(tokenizer, "is_fast", False) or tokenizer.pad_token_id is None:
+        raise ConfigError(
+            f"the ONNX backend needs a fast tokenizer with a padding token, and {source!r} "
+            "has none; use encoder_backend = 'torch'"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     sample = tokenizer(
         ["a sample post", "another, longer sample post"], padding=True, return_tensors="pt"
@@ -80,7 +85,13 @@ def export(source: str, cache_dir: Path) -> Path:
         weight_type=QuantType.QInt8,
     )
     tokenizer.save_pretrained(str(folder / "tokenizer"))
-    meta = {"source": source, "pooling": pooling, "max_length": model.get_max_seq_length()}
+    meta = {
+        "source": source,
+        "pooling": pooling,
+        "max_length": model.get_max_seq_length(),
+        "pad_token": tokenizer.pad_token,
+        "pad_id": tokenizer.pad_token_id,
+    }
     (folder / META_FILE).write_text(json.dumps(meta, indent=2))
     logger.info("exported %s to ONNX in %s", source, folder)
     return folder
@@ -124,7 +135,10 @@ def _pooled_module(transformer: Any, pooling: str) -> Any:
 class OnnxEncoder:
     """Runs an exported model with ONNX Runtime; called with texts, returns embeddings.
 
-    Texts are sorted by length before batching so a batch pads little.
+    Texts are sorted by length before batching so a batch pads little. The
+    tokenizer runs from its ``tokenizer.json`` with the ``tokenizers`` library
+    (the same ids as transformers' fast tokenizer), so a scoring process never
+    imports PyTorch: about 300 MB less memory.
 
     Args:
         folder: An ``export`` folder.
@@ -134,12 +148,13 @@ class OnnxEncoder:
 
     def __init__(self, folder: Path, quantized: bool, batch_size: int) -> None:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
+        from tokenizers import Tokenizer
 
         meta = json.loads((folder / META_FILE).read_text())
-        self.max_length = int(meta["max_length"])
         self.batch_size = batch_size
-        self.tokenizer = AutoTokenizer.from_pretrained(str(folder / "tokenizer"))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer" / "tokenizer.json"))
+        self.tokenizer.enable_truncation(int(meta["max_length"]))
+        self.tokenizer.enable_padding(pad_id=int(meta["pad_id"]), pad_token=meta["pad_token"])
         providers = [
             p
             for p in ("CUDAExecutionProvider", "CPUExecutionProvider")
@@ -153,20 +168,17 @@ class OnnxEncoder:
         order = np.argsort([len(t) for t in texts], kind="stable")
         parts = []
         for start in range(0, len(texts), self.batch_size):
-            batch = [texts[i] for i in order[start : start + self.batch_size]]
-            tokens = self.tokenizer(
-                batch,
-                padding=True,
-                truncation=True,
-                max_length=self.max_length,
-                return_tensors="np",
+            encodings = self.tokenizer.encode_batch(
+                [texts[i] for i in order[start : start + self.batch_size]]
             )
             parts.append(
                 self.session.run(
                     None,
                     {
-                        "input_ids": tokens["input_ids"].astype(np.int64),
-                        "attention_mask": tokens["attention_mask"].astype(np.int64),
+                        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                        "attention_mask": np.array(
+                            [e.attention_mask for e in encodings], dtype=np.int64
+                        ),
                     },
                 )[0]
             )

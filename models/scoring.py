@@ -23,6 +23,7 @@ from sqlalchemy import Engine, and_, exists, func, not_, or_, select
 from core.errors import ConfigError
 from core.tables import post_topics, posts, sentiment_predictions, topic_predictions
 from models.encoder import Encoder, MemoEncoder
+from models.features import share_lexical
 from models.sentiment import sentiment_score
 from models.taxonomy import SENTIMENTS, TOPIC_IDS
 
@@ -44,6 +45,7 @@ class ScorerSpec:
     encoder_model: str | None
     encoder_backend: str
     encoder_cache_dir: Path | None
+    encoder_batch_size: int
 
     def load(self, encoder: Encoder | None = None) -> Scorer:
         """Both champions, sharing one ``MemoEncoder`` around ``encoder``.
@@ -55,13 +57,22 @@ class ScorerSpec:
         from models.registry import load_model
 
         memo = MemoEncoder(
-            encoder or Encoder(self.encoder_model, self.encoder_backend, self.encoder_cache_dir)
+            encoder
+            or Encoder(
+                self.encoder_model,
+                self.encoder_backend,
+                self.encoder_cache_dir,
+                self.encoder_batch_size,
+            )
         )
+        sentiment = load_model(self.sentiment_folder, memo)
+        topics = load_model(self.topics_folder, memo)
+        share_lexical(sentiment, topics)
         return Scorer(
             sentiment_version_id=self.sentiment_version_id,
             topics_version_id=self.topics_version_id,
-            sentiment=load_model(self.sentiment_folder, memo),
-            topics=load_model(self.topics_folder, memo),
+            sentiment=sentiment,
+            topics=topics,
             encoder=memo,
             spec=self,
         )
