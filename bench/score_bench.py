@@ -138,8 +138,10 @@ def score_once(args: argparse.Namespace) -> dict[str, float]:
 
 
 def _peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM; getrusage would report the parent's
-    peak too, since Linux keeps ru_maxrss across exec)."""
+    """This process's peak resident set in MB, from VmHWM.
+
+    getrusage would report the parent's peak too: Linux keeps ru_maxrss across exec.
+    """
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
