@@ -25,7 +25,8 @@ test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/pytest
 
 bench: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python bench/ingest_throughput.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/ingest_bench.py --posts 20000 --db sqlite
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/score_bench.py --posts 5000
 
 clean:
 	rm -rf $(VENV) barometer-data .pytest_cache .ruff_cache
