@@ -3,32 +3,51 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from models.features import share_lexical
 from models.lexical import LexicalFeatures
 from models.registry import load_model
+from models.sentiment import SentimentClassifier
 
-CHAMPION = Path(__file__).resolve().parents[2] / "models" / "champion"
 TEXTS = ["RTO mandate again, badge swipes counted", "pay bands finally published"]
 
 
-def test_the_shipped_champions_end_up_sharing_one_vocabulary(encoder) -> None:
-    sentiment = load_model(CHAMPION / "sentiment", encoder)
-    topics = load_model(CHAMPION / "topics", encoder)
+@pytest.fixture
+def same_run(fitted_sentiment, fitted_topics, tmp_path: Path, encoder):
+    """Fresh copies of two heads trained on the same texts (one training run)."""
+    fitted_sentiment.save(tmp_path / "sentiment")
+    fitted_topics.save(tmp_path / "topics")
+    return load_model(tmp_path / "sentiment", encoder), load_model(tmp_path / "topics", encoder)
+
+
+def test_heads_from_one_training_run_end_up_sharing_one_vocabulary(same_run) -> None:
+    sentiment, topics = same_run
     share_lexical(sentiment, topics)
     assert sentiment.features_.lexical_ is topics.features_.lexical_
 
 
-def test_sharing_the_vocabulary_leaves_predictions_unchanged(encoder) -> None:
-    sentiment = load_model(CHAMPION / "sentiment", encoder)
-    topics = load_model(CHAMPION / "topics", encoder)
+def test_sharing_the_vocabulary_leaves_predictions_unchanged(same_run) -> None:
+    sentiment, topics = same_run
     before = topics.predict_proba(TEXTS)
     share_lexical(sentiment, topics)
     sentiment.predict_proba(TEXTS)
     assert np.array_equal(topics.predict_proba(TEXTS), before)
 
 
-def test_vocabularies_learned_from_different_texts_are_not_shared() -> None:
+def test_heads_trained_on_different_texts_keep_their_own_vocabulary(
+    same_run, train_posts, encoder
+) -> None:
+    _, topics = same_run
+    other = train_posts[::3]
+    sentiment = SentimentClassifier(encoder).fit(
+        [p.text for p in other], [p.sentiment for p in other]
+    )
+    share_lexical(sentiment, topics)
+    assert sentiment.features_.lexical_ is not topics.features_.lexical_
+
+
+def test_vocabularies_learned_from_different_texts_have_different_fingerprints() -> None:
     first = LexicalFeatures().fit(["the reorg again", "the reorg again and again"])
     second = LexicalFeatures().fit(["pay review", "pay review delayed"])
     assert first.fingerprint != second.fingerprint

@@ -51,10 +51,6 @@ def _count(engine, table) -> int:
         return connection.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-def test_the_champions_compute_a_batch_s_n_grams_once(scorer) -> None:
-    assert scorer.sentiment.features_.lexical_ is scorer.topics.features_.lexical_
-
-
 def test_every_post_gets_one_prediction_per_champion(stored, scorer) -> None:
     result = score_posts(stored, scorer, batch_size=5)
     assert (result.pending, result.scored) == (24, 24)
