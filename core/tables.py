@@ -104,6 +104,16 @@ org_units = Table(
     Column("reported_as", String(255)),  # the unit its posts are reported under (P5)
 )
 
+# Closure of the org tree: one row per unit and each of its ancestors, itself and
+# the whole organisation ("") included, so reports count a unit's whole subtree
+# with one join. Rewritten with org_units after every ingest.
+org_unit_ancestors = Table(
+    "org_unit_ancestors",
+    metadata,
+    Column("unit", String(255), primary_key=True),
+    Column("ancestor", String(255), primary_key=True),
+)
+
 model_versions = Table(
     "model_versions",
     metadata,

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine, delete, insert, select, text, update
 
-from core.tables import org_units, posts
+from core.org_tree import closure
+from core.tables import org_unit_ancestors, org_units, posts
 
 ROLL_UP_LOCK = 0x6261726F  # "baro": the advisory lock id of the roll-up on PostgreSQL
 
@@ -108,8 +109,10 @@ def refresh_org_units(engine: Engine, min_group_size: int) -> list[OrgUnit]:
             # Two ingests finishing at once must not interleave their delete-and-insert.
             connection.execute(text("select pg_advisory_xact_lock(:key)"), {"key": ROLL_UP_LOCK})
         connection.execute(delete(org_units))
+        connection.execute(delete(org_unit_ancestors))
         if units:
             connection.execute(insert(org_units), [asdict(unit) for unit in units])
+        connection.execute(insert(org_unit_ancestors), closure(unit.path for unit in units))
         for unit in units:
             if unit.path in authors_by_unit:
                 connection.execute(

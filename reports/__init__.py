@@ -1,0 +1,1 @@
+"""Privacy-guarded reporting: aggregation in SQL, the privacy guard, trends, alerts, rendering."""

@@ -1,0 +1,175 @@
+"""The privacy guard: which cells of a table may be published (rules P1-P3 of DESIGN.md).
+
+A ``Table`` is a set of cells (a group of posts with its distinct authors and
+additive figures) and the relations between them (a total equals the sum of its
+members: a parent org unit and its children, all channels and each channel).
+``guard`` decides, from the data alone, which cells are suppressed and why:
+
+1. **P1** a cell with fewer than k distinct authors is suppressed.
+2. **P3** a protected topic uses its own, higher k (the caller passes it) and
+   is never broken down: its table holds only the whole organisation
+   (``reports.blocks``), and a caller may also list cells to mark as
+   ``PROTECTED``.
+3. **P2** complementary suppression: wherever a relation would leave exactly
+   one suppressed cell among its total and members, the published member with
+   the fewest posts is suppressed too; repeated until nothing changes.
+4. **Verification**: the relations are solved as a linear system over the
+   suppressed cells; any suppressed cell the published figures determine
+   exactly (possible when relations chain, as in an org tree) gets one more
+   member of its relation suppressed, and step 3 runs again.
+
+Every additive figure (posts, posts per sentiment class, the sum of scores)
+obeys the same relations, so one decision protects them all. Distinct authors
+do not add up, so they cannot be subtracted at all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+LOW_AUTHORS = "fewer than k authors"
+PROTECTED = "protected topic, not broken down"
+COMPLEMENT = "complementary: would reveal another suppressed cell"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``total`` equals the sum of ``members`` in every additive figure."""
+
+    total: Hashable
+    members: tuple[Hashable, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Cells to publish and how they add up.
+
+    Attributes:
+        authors: Cell key -> distinct authors in the cell.
+        posts: Cell key -> posts in the cell (complementary suppression picks
+            the smallest).
+        relations: Every sum the published cells obey.
+        k: Cell key -> the fewest authors that cell may describe.
+        breakdown: Keys of cells that break a protected topic down (P3).
+    """
+
+    authors: Mapping[Hashable, int]
+    posts: Mapping[Hashable, int]
+    relations: Sequence[Relation]
+    k: Mapping[Hashable, int]
+    breakdown: frozenset[Hashable] = frozenset()
+
+
+@dataclass
+class Decision:
+    """Which cells are suppressed, with the reason for each, and counts by reason."""
+
+    suppressed: dict[Hashable, str] = field(default_factory=dict)
+
+    def is_suppressed(self, key: Hashable) -> bool:
+        """Whether ``key`` must be shown as suppressed, with no figures."""
+        return key in self.suppressed
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Suppressed cells per reason."""
+        return dict(Counter(self.suppressed.values()))
+
+
+def guard(table: Table) -> Decision:
+    """Decide which cells of ``table`` are suppressed (P1, P2, P3); see the module docstring."""
+    decision = Decision()
+    for key, authors in table.authors.items():
+        if key in table.breakdown:
+            decision.suppressed[key] = PROTECTED
+        elif authors < table.k[key]:
+            decision.suppressed[key] = LOW_AUTHORS
+    while True:
+        _complete_relations(table, decision)
+        exposed = _determined(table, decision)
+        if not exposed:
+            return decision
+        before = len(decision.suppressed)
+        for key in exposed:
+            _suppress_partner(table, decision, key)
+        if len(decision.suppressed) == before:
+            # Nothing left to trade: fail closed rather than publish a recoverable cell.
+            for relation in table.relations:
+                for key in (relation.total, *relation.members):
+                    decision.suppressed.setdefault(key, COMPLEMENT)
+            return decision
+
+
+def _complete_relations(table: Table, decision: Decision) -> None:
+    """P2: no relation may hold exactly one unknown cell."""
+    changed = True
+    while changed:
+        changed = False
+        for relation in table.relations:
+            cells = (relation.total, *relation.members)
+            unknown = [c for c in cells if decision.is_suppressed(c)]
+            if len(unknown) != 1:
+                continue
+            candidates = [m for m in relation.members if not decision.is_suppressed(m)]
+            if not candidates and not decision.is_suppressed(relation.total):
+                # The only unknown member would equal the total: hide the total.
+                candidates = [relation.total]
+            if candidates:
+                decision.suppressed[_smallest(table, candidates)] = COMPLEMENT
+                changed = True
+
+
+def _determined(table: Table, decision: Decision) -> list[Hashable]:
+    """Suppressed cells whose figures follow exactly from the published ones and the relations."""
+    unknown = sorted(decision.suppressed, key=repr)
+    if not unknown:
+        return []
+    column = {key: i for i, key in enumerate(unknown)}
+    rows = []
+    for relation in table.relations:
+        row = np.zeros(len(unknown))
+        if relation.total in column:
+            row[column[relation.total]] += 1
+        for member in relation.members:
+            if member in column:
+                row[column[member]] -= 1
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return []
+    # A cell is determined exactly when its unit vector lies in the row space
+    # of the system, i.e. when every solution of the homogeneous system leaves it 0.
+    matrix = np.array(rows)
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(matrix.shape)).sum())
+    null_space = vt[rank:]
+    free = np.abs(null_space).max(axis=0) if len(null_space) else np.zeros(len(unknown))
+    return [key for key, i in column.items() if free[i] < 1e-9 and _in_any_relation(table, key)]
+
+
+def _in_any_relation(table: Table, key: Hashable) -> bool:
+    return any(key == r.total or key in r.members for r in table.relations)
+
+
+def _suppress_partner(table: Table, decision: Decision, key: Hashable) -> None:
+    """Suppress one more published member of a relation ``key`` belongs to."""
+    for relation in table.relations:
+        cells = (relation.total, *relation.members)
+        if key not in cells:
+            continue
+        published = [m for m in relation.members if not decision.is_suppressed(m)]
+        if published:
+            decision.suppressed[_smallest(table, published)] = COMPLEMENT
+            return
+    for relation in table.relations:
+        if key in relation.members and not decision.is_suppressed(relation.total):
+            decision.suppressed[relation.total] = COMPLEMENT
+            return
+
+
+def _smallest(table: Table, keys: Sequence[Hashable]) -> Hashable:
+    return min(keys, key=lambda k: (table.posts[k], table.authors[k], repr(k)))
