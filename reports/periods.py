@@ -44,6 +44,8 @@ def snap(start: date, end: date, period: Period) -> tuple[date, date]:
     Returns:
         (the first period's first day, the day after the last period).
     """
+    _check_day(start)
+    _check_day(end)
     if end < start:
         raise ValueError(f"end ({end}) is before start ({start})")
     return period_start(start, period), next_period(period_start(end, period), period)
