@@ -3,45 +3,28 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from core.tables import model_versions, post_topics, posts, sentiment_predictions
-from ingest.pipeline import ingest_file
-from reports.aggregate import ALL_TOPICS, Champions, aggregate
+from core.tables import post_topics, posts, sentiment_predictions
+from reports.aggregate import ALL_TOPICS, aggregate
 from reports.blocks import ALL, ROOT, GroupKey
 from reports.periods import snap
-from tests.ingest.helpers import post, write_jsonl
+from tests.ingest.helpers import post
 from tests.reports.blocks_reference import Post, reference_cells
+from tests.reports.helpers import ingest_scored_store, store_prediction
 
 UNITS = [None, "eng", "eng/infra", "eng/infra/storage", "eng/apps", "ops", "ops/field"]
 CHANNELS = [None, "general", "random"]
 SENTIMENTS = ("negative", "neutral", "positive")
 
 
-def _version(connection, kind: str) -> int:
-    return connection.execute(
-        insert(model_versions)
-        .values(
-            kind=kind,
-            version=f"{kind}-test",
-            path=kind,
-            status="champion",
-            created_at=datetime(2026, 3, 1),
-            encoder="test",
-            code_version="test",
-            metrics="{}",
-        )
-        .returning(model_versions.c.id)
-    ).scalar_one()
-
-
 @pytest.fixture
 def store(engine, anonymizer, pseudonymize, tmp_path: Path):
-    """60 posts over three weeks of March 2026, scored: sentiment for all but the last five."""
+    """60 posts over three weeks of March 2026, all scored but the last five; odd ids: workload."""
     rng = random.Random(4)
     rows = [
         post(
@@ -55,36 +38,21 @@ def store(engine, anonymizer, pseudonymize, tmp_path: Path):
         for i in range(60)
     ]
     rows = [{k: v for k, v in row.items() if v is not None} for row in rows]
-    ingest_file(
-        write_jsonl(tmp_path / "posts.jsonl", rows),
-        engine=engine,
+    champions = ingest_scored_store(
+        engine,
+        tmp_path / "posts.jsonl",
+        rows,
+        min_group_size=3,
         redactor=anonymizer,
         pseudonymize=pseudonymize,
-        min_group_size=3,
     )
     with engine.begin() as connection:
-        sentiment_id, topics_id = _version(connection, "sentiment"), _version(connection, "topics")
         ids = connection.execute(select(posts.c.id).order_by(posts.c.id)).scalars().all()
         for post_id in ids[:-5]:
-            connection.execute(
-                insert(sentiment_predictions).values(
-                    post_id=post_id,
-                    model_version_id=sentiment_id,
-                    label=SENTIMENTS[post_id % 3],
-                    score=(post_id % 3 - 1) * 0.5,
-                    scored_at=datetime(2026, 3, 30),
-                )
-            )
-            if post_id % 2:
-                connection.execute(
-                    insert(post_topics).values(
-                        post_id=post_id,
-                        model_version_id=topics_id,
-                        topic="workload",
-                        probability=0.9,
-                    )
-                )
-    return engine, Champions(sentiment_id, topics_id)
+            topic = "workload" if post_id % 2 else None
+            label = SENTIMENTS[post_id % 3]
+            store_prediction(connection, champions, post_id, label, (post_id % 3 - 1) * 0.5, topic)
+    return engine, champions
 
 
 def _reference(engine, champions, week: date, topic: str):

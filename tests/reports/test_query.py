@@ -7,17 +7,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from core.errors import PrivacyError
-from core.tables import post_topics, posts, sentiment_predictions
-from ingest.pipeline import ingest_file
-from reports.aggregate import ALL_TOPICS, Champions, aggregate
+from core.tables import posts
+from reports.aggregate import ALL_TOPICS, aggregate
 from reports.blocks import block_table
 from reports.guard import COMPLEMENT, LOW_AUTHORS, PROTECTED
 from reports.query import Privacy, ReportQuery, answer
-from tests.ingest.helpers import post, write_jsonl
-from tests.reports.test_aggregate import _version
+from tests.ingest.helpers import post
+from tests.reports.helpers import ingest_scored_store, store_prediction
 from tests.reports.test_guard import recoverable
 
 WEEK = (date(2026, 3, 2), date(2026, 3, 8))
@@ -53,35 +52,18 @@ def store(engine, anonymizer, pseudonymize, tmp_path: Path):
         + _people("ops", "general", 3, 500)
     )
     topics = {row["source_id"]: row.pop("topic") for row in rows}
-    ingest_file(
-        write_jsonl(tmp_path / "posts.jsonl", rows),
-        engine=engine,
+    champions = ingest_scored_store(
+        engine,
+        tmp_path / "posts.jsonl",
+        rows,
+        min_group_size=2,
         redactor=anonymizer,
         pseudonymize=pseudonymize,
-        min_group_size=2,
     )
     with engine.begin() as connection:
-        sentiment_id, topics_id = _version(connection, "sentiment"), _version(connection, "topics")
         for post_id, source_id in connection.execute(select(posts.c.id, posts.c.source_id)):
-            connection.execute(
-                insert(sentiment_predictions).values(
-                    post_id=post_id,
-                    model_version_id=sentiment_id,
-                    label="negative",
-                    score=-0.8,
-                    scored_at=datetime(2026, 3, 9),
-                )
-            )
-            if topics[source_id]:
-                connection.execute(
-                    insert(post_topics).values(
-                        post_id=post_id,
-                        model_version_id=topics_id,
-                        topic=topics[source_id],
-                        probability=0.9,
-                    )
-                )
-    return engine, Champions(sentiment_id, topics_id)
+            store_prediction(connection, champions, post_id, "negative", -0.8, topics[source_id])
+    return engine, champions
 
 
 def _ask(store, **fields) -> list:

@@ -1,0 +1,69 @@
+"""Scored stores for reports tests: the real ingest, predictions written as a champion would."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert
+
+from core.tables import model_versions, post_topics, sentiment_predictions
+from ingest.pipeline import ingest_file
+from reports.aggregate import Champions
+from tests.ingest.helpers import write_jsonl
+
+
+def ingest_scored_store(
+    engine: Engine, path: Path, rows: list[dict[str, Any]], min_group_size: int, **parts: Any
+) -> Champions:
+    """Ingest ``rows`` through the real pipeline; register a sentiment and a topics champion."""
+    ingest_file(write_jsonl(path, rows), engine=engine, min_group_size=min_group_size, **parts)
+    with engine.begin() as connection:
+        return Champions(_version(connection, "sentiment"), _version(connection, "topics"))
+
+
+def store_prediction(
+    connection: Connection,
+    champions: Champions,
+    post_id: int,
+    label: str,
+    score: float,
+    topic: str | None = None,
+) -> None:
+    """Write one post's predictions, as ``barometer score`` would."""
+    connection.execute(
+        insert(sentiment_predictions).values(
+            post_id=post_id,
+            model_version_id=champions.sentiment_version_id,
+            label=label,
+            score=score,
+            scored_at=datetime(2026, 3, 30),
+        )
+    )
+    if topic is not None:
+        connection.execute(
+            insert(post_topics).values(
+                post_id=post_id,
+                model_version_id=champions.topics_version_id,
+                topic=topic,
+                probability=0.9,
+            )
+        )
+
+
+def _version(connection: Connection, kind: str) -> int:
+    return connection.execute(
+        insert(model_versions)
+        .values(
+            kind=kind,
+            version=f"{kind}-test",
+            path=kind,
+            status="champion",
+            created_at=datetime(2026, 3, 1),
+            encoder="test",
+            code_version="test",
+            metrics="{}",
+        )
+        .returning(model_versions.c.id)
+    ).scalar_one()
