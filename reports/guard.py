@@ -14,9 +14,10 @@ members: a parent org unit and its children, all channels and each channel).
    one suppressed cell among its total and members, the published member with
    the fewest posts is suppressed too; repeated until nothing changes.
 4. **Verification**: the relations are solved as a linear system over the
-   suppressed cells; any suppressed cell the published figures determine
-   exactly (possible when relations chain, as in an org tree) gets one more
-   member of its relation suppressed, and step 3 runs again.
+   suppressed cells; for any suppressed cell the published figures determine
+   exactly (possible when relations chain, as in an org tree), the smallest
+   published cell among the relations that determine it is suppressed too,
+   and step 3 runs again.
 
 Every additive figure (posts, posts per sentiment class, the sum of scores)
 obeys the same relations, so one decision protects them all. Distinct authors
@@ -94,10 +95,11 @@ def guard(table: Table) -> Decision:
         if not exposed:
             return decision
         before = len(decision.suppressed)
-        for key in exposed:
-            _suppress_partner(table, decision, key)
+        for evidence in exposed.values():
+            _suppress_evidence(table, decision, evidence)
         if len(decision.suppressed) == before:
-            # Nothing left to trade: fail closed rather than publish a recoverable cell.
+            # Nothing left to trade (cannot happen for consistent data): fail
+            # closed rather than publish a recoverable cell.
             for relation in table.relations:
                 for key in (relation.total, *relation.members):
                     decision.suppressed.setdefault(key, COMPLEMENT)
@@ -123,13 +125,17 @@ def _complete_relations(table: Table, decision: Decision) -> None:
                 changed = True
 
 
-def _determined(table: Table, decision: Decision) -> list[Hashable]:
-    """Suppressed cells whose figures follow exactly from the published ones and the relations."""
+def _determined(table: Table, decision: Decision) -> dict[Hashable, list[Relation]]:
+    """Suppressed cells the published figures determine exactly, each with the relations that do.
+
+    The relations are a linear system over the suppressed cells. A cell is
+    determined when its unit vector lies in the system's row space (every
+    solution of the homogeneous system leaves it 0); the combination of
+    relations that yields it is the evidence to break.
+    """
     unknown = sorted(decision.suppressed, key=repr)
-    if not unknown:
-        return []
     column = {key: i for i, key in enumerate(unknown)}
-    rows = []
+    rows, used = [], []
     for relation in table.relations:
         row = np.zeros(len(unknown))
         if relation.total in column:
@@ -139,36 +145,35 @@ def _determined(table: Table, decision: Decision) -> list[Hashable]:
                 row[column[member]] -= 1
         if row.any():
             rows.append(row)
+            used.append(relation)
     if not rows:
-        return []
-    # A cell is determined exactly when its unit vector lies in the row space
-    # of the system, i.e. when every solution of the homogeneous system leaves it 0.
+        return {}
     matrix = np.array(rows)
     _, singular, vt = np.linalg.svd(matrix)
     rank = int((singular > 1e-9 * max(matrix.shape)).sum())
     null_space = vt[rank:]
     free = np.abs(null_space).max(axis=0) if len(null_space) else np.zeros(len(unknown))
-    return [key for key, i in column.items() if free[i] < 1e-9 and _in_any_relation(table, key)]
-
-
-def _in_any_relation(table: Table, key: Hashable) -> bool:
-    return any(key == r.total or key in r.members for r in table.relations)
-
-
-def _suppress_partner(table: Table, decision: Decision, key: Hashable) -> None:
-    """Suppress one more published member of a relation ``key`` belongs to."""
-    for relation in table.relations:
-        cells = (relation.total, *relation.members)
-        if key not in cells:
+    exposed = {}
+    for key, i in column.items():
+        if free[i] >= 1e-9 or not matrix[:, i].any():
             continue
-        published = [m for m in relation.members if not decision.is_suppressed(m)]
-        if published:
-            decision.suppressed[_smallest(table, published)] = COMPLEMENT
-            return
-    for relation in table.relations:
-        if key in relation.members and not decision.is_suppressed(relation.total):
-            decision.suppressed[relation.total] = COMPLEMENT
-            return
+        target = np.zeros(len(unknown))
+        target[i] = 1
+        weights = np.linalg.lstsq(matrix.T, target, rcond=None)[0]
+        exposed[key] = [used[r] for r in np.flatnonzero(np.abs(weights) > 1e-9)]
+    return exposed
+
+
+def _suppress_evidence(table: Table, decision: Decision, evidence: list[Relation]) -> None:
+    """Suppress the smallest published cell of the relations that determine a hidden one."""
+    published = {
+        cell
+        for relation in evidence
+        for cell in (relation.total, *relation.members)
+        if not decision.is_suppressed(cell)
+    }
+    if published:
+        decision.suppressed[_smallest(table, sorted(published, key=repr))] = COMPLEMENT
 
 
 def _smallest(table: Table, keys: Sequence[Hashable]) -> Hashable:

@@ -1,0 +1,67 @@
+"""Alerts on the demo organisation: each planted event in its week, quiet topics quiet for 26 weeks.
+
+The whole pipeline runs once for the module: generate the demo forum,
+ingest it into SQLite, score it with the shipped champions (int8 encoder),
+and answer one weekly query per topic for the whole organisation.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from cli.demo.events import EVENTS
+from cli.demo.generate import generate
+from cli.main import ingest_path
+from core.database import get_engine
+from core.migrate import upgrade
+from core.settings import demo_settings
+from models.champions import load_scorer
+from models.encoder import Encoder
+from models.scoring import score_posts
+from models.taxonomy import TOPIC_IDS
+from reports.aggregate import Champions
+from reports.alerts import Alert, find_alerts
+from reports.query import Privacy, ReportQuery, answer
+
+FIRST_WEEK = date(2026, 3, 2)
+PLANTED = {event.topic: event.week for event in EVENTS if event.topic in TOPIC_IDS}
+
+
+@pytest.fixture(scope="module")
+def alerts(tmp_path_factory) -> list[Alert]:
+    folder = tmp_path_factory.mktemp("demo")
+    settings = demo_settings(folder)
+    engine = get_engine(settings.resolved_database_url)
+    upgrade(engine)
+    generate(folder / "demo")
+    ingest_path(settings, folder / "demo" / "forum.jsonl", source="demo-forum")
+    encoder = Encoder(backend="onnx-int8", cache_dir=settings.resolved_model_dir)
+    scorer = load_scorer(engine, settings.resolved_model_dir, encoder)
+    score_posts(engine, scorer)
+    champions = Champions(scorer.sentiment_version_id, scorer.topics_version_id)
+    query = ReportQuery(FIRST_WEEK, FIRST_WEEK + timedelta(weeks=26, days=-1), topics=TOPIC_IDS)
+    return find_alerts(answer(engine, champions, Privacy(), query).cells)
+
+
+def _week(alert: Alert) -> int:
+    return (alert.week - FIRST_WEEK).days // 7
+
+
+@pytest.mark.parametrize(("topic", "week"), sorted(PLANTED.items()))
+def test_each_planted_event_raises_its_alert_in_the_week_it_was_planted(alerts, topic, week):
+    first = min((a for a in alerts if a.topic == topic), key=_week, default=None)
+    assert first is not None and _week(first) == week, f"{topic}: {first}"
+
+
+def test_topics_with_no_planted_change_raise_no_alert_in_26_weeks(alerts) -> None:
+    quiet = set(TOPIC_IDS) - set(PLANTED)
+    assert [a for a in alerts if a.topic in quiet] == []
+
+
+def test_an_alert_carries_the_figures_behind_it(alerts) -> None:
+    (layoffs,) = [a for a in alerts if a.topic == "job_security" and a.metric == "net_sentiment"]
+    assert layoffs.current < layoffs.previous - 0.08
+    assert layoffs.current_interval[1] < layoffs.previous_interval[0]
+    assert min(layoffs.previous_authors, layoffs.current_authors) >= 20
