@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 from rich.table import Table
 
-from cli import model_commands
+from cli import model_commands, report_command
 from cli.common import console, engine_for, errors
 from cli.errors import run_cli
 from core.settings import Settings, load_settings
@@ -44,6 +44,7 @@ for command in (
     model_commands.promote,
     model_commands.classify,
     model_commands.score,
+    report_command.report,
 ):
     app.command()(command)
 

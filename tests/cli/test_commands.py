@@ -132,3 +132,24 @@ def test_ingest_refuses_a_database_that_was_not_migrated(tmp_path: Path) -> None
     result = barometer("ingest", str(path), tmp_path=tmp_path)
     assert result.returncode == 1
     assert "run `barometer db upgrade`" in result.stderr
+
+
+def test_report_on_an_empty_store_exits_one_with_a_one_line_reason(tmp_path: Path) -> None:
+    barometer("db", "upgrade", tmp_path=tmp_path)
+    result = barometer("report", tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "InputError: the store holds no posts yet; run barometer ingest and score first"
+    ]
+
+
+def test_report_writes_the_guarded_report_in_the_format_asked(tmp_path: Path) -> None:
+    rows = [post(i, author_id=f"user-{i}") for i in range(12)]
+    barometer("db", "upgrade", tmp_path=tmp_path)
+    barometer("ingest", str(write_jsonl(tmp_path / "f.jsonl", rows)), tmp_path=tmp_path)
+    barometer("score", tmp_path=tmp_path)
+    result = barometer("report", "--format", "csv", "--out", "r.csv", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "-> r.csv" in result.stdout
+    header = (tmp_path / "r.csv").read_text().splitlines()[0]
+    assert header.startswith("section,period,topic,org_unit")

@@ -1,0 +1,87 @@
+"""The periodic report: topic trends for the whole organisation, a unit x topic breakdown, alerts.
+
+Every figure comes from ``reports.query.answer``, so every figure has passed
+the guard. The breakdown covers the report's last period (one guarded block
+per topic), not the whole range: a range total would be a new sum of periods
+that the guard never saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine, func, select
+
+from core.tables import posts
+from models.taxonomy import TOPIC_IDS
+from reports.aggregate import ALL_TOPICS, Champions
+from reports.alerts import Alert, find_alerts
+from reports.periods import Period, period_start
+from reports.query import Cell, Privacy, ReportQuery, answer
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a rendered report shows.
+
+    Attributes:
+        start: First day of the first period.
+        stop: Day after the last period.
+        period: The periods' length.
+        trends: Per period and topic (and ``*`` for every post), the whole organisation.
+        breakdown: The last period, per top-level org unit and topic.
+        alerts: Week-over-week alerts (weekly reports only).
+        suppressed: Suppressed cells per reason, trends and breakdown together.
+        privacy: The thresholds applied.
+    """
+
+    start: date
+    stop: date
+    period: Period
+    trends: list[Cell]
+    breakdown: list[Cell]
+    alerts: list[Alert]
+    suppressed: dict[str, int]
+    privacy: Privacy
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def build_report(
+    engine: Engine,
+    champions: Champions,
+    privacy: Privacy,
+    start: date,
+    end: date,
+    period: Period = "week",
+) -> Report:
+    """The report of every period from the one holding ``start`` to the one holding ``end``."""
+    topics = (ALL_TOPICS, *TOPIC_IDS)
+    trends = answer(engine, champions, privacy, ReportQuery(start, end, period, topics))
+    last = period_start(end, period)
+    breakdown = answer(
+        engine, champions, privacy, ReportQuery(last, end, period, topics, by=("org_unit",))
+    )
+    suppressed: dict[str, int] = {}
+    for result in (trends, breakdown):
+        for reason, count in result.suppressed.items():
+            suppressed[reason] = suppressed.get(reason, 0) + count
+    return Report(
+        start=trends.start,
+        stop=trends.stop,
+        period=period,
+        trends=trends.cells,
+        breakdown=breakdown.cells,
+        alerts=find_alerts(trends.cells) if period == "week" else [],
+        suppressed=suppressed,
+        privacy=privacy,
+    )
+
+
+def latest_post_day(engine: Engine) -> date | None:
+    """The day of the newest stored post (a report's default end), or None for an empty store."""
+    with engine.connect() as connection:
+        newest = connection.execute(select(func.max(posts.c.created_at))).scalar_one()
+    if newest is None:
+        return None
+    return newest.date() if isinstance(newest, datetime) else date.fromisoformat(str(newest)[:10])
