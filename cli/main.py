@@ -264,16 +264,16 @@ def demo(
     people: Annotated[int, typer.Option(help="Authors in the demo organisation.")] = 1_800,
     posts_per_week: Annotated[int, typer.Option(help="Everyday posts per week.")] = 820,
 ) -> None:
-    """Generate the demo organisation and ingest it into SQLite.
+    """Run the pipeline on a generated organisation: generate, ingest, score, report (SQLite).
 
-    Scoring, reports and the API join the demo as their stages land.
+    The API joins the demo when it lands.
     """
     from cli.demo.generate import DemoSpec, generate
     from core.database import get_engine
     from core.migrate import upgrade
     from core.settings import demo_settings
 
-    settings = demo_settings(data_dir)
+    settings = demo_settings(data_dir, encoder_backend="onnx-int8")
     upgrade(get_engine(settings.resolved_database_url))
     spec = DemoSpec(seed=seed, people=people, posts_per_week=posts_per_week)
     metadata = generate(data_dir / "demo", spec)
@@ -289,6 +289,11 @@ def demo(
     console.print(f"database: {settings.resolved_database_url}")
     for event in metadata["events"]:
         console.print(f"  planted {event['name']} in week {event['week']} ({event['week_start']})")
+    model_commands.score_store(settings)
+    report = report_command.write_report(
+        settings, "week", 26, None, "html", data_dir / "report.html"
+    )
+    console.print(f"report: {report.resolve()}")
 
 
 def main() -> None:

@@ -173,10 +173,14 @@ def score(
     ] = None,
 ) -> None:
     """Score every stored post that has no prediction from the champions (resumable)."""
+    score_store(load_settings(), engine, batch_size)
+
+
+def score_store(settings: Settings, engine: str = "local", batch_size: int | None = None) -> None:
+    """Score what the champions have not scored yet, with a progress bar (``score``, ``demo``)."""
     from models.champions import load_scorer
     from models.scoring import RayOptions, count_unscored, score_posts
 
-    settings = load_settings()
     store = engine_for(settings)
     scorer = load_scorer(store, settings.resolved_model_dir, encoder_for(settings))
     pending = count_unscored(store, scorer)

@@ -10,7 +10,7 @@ import typer
 
 from cli.common import console, engine_for
 from core.errors import InputError
-from core.settings import load_settings
+from core.settings import Settings, load_settings
 
 
 def report(
@@ -20,34 +20,45 @@ def report(
         str | None,
         typer.Option(help="Last day, YYYY-MM-DD (default: the day of the newest post)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf, json or csv.")] = "html",
     out: Annotated[
         Path | None, typer.Option(help="File to write (default: report.<format>).")
     ] = None,
 ) -> None:
     """Write the report: topic trends, the last period by org unit, alerts; all guarded."""
+    if period not in ("day", "week", "month"):
+        raise InputError(f"--period must be day, week or month, got {period!r}")
+    write_report(load_settings(), period, weeks, date.fromisoformat(end) if end else None, fmt, out)
+
+
+def write_report(
+    settings: Settings, period: str, weeks: int, end: date | None, fmt: str, out: Path | None
+) -> Path:
+    """Build, render and write the report (``report``, ``demo``); returns the file written."""
     from models.registry import Registry
     from reports.aggregate import Champions
     from reports.query import Privacy
     from reports.render import renderer_for
     from reports.report import build_report, latest_post_day
 
-    if period not in ("day", "week", "month"):
-        raise InputError(f"--period must be day, week or month, got {period!r}")
     renderer = renderer_for(fmt)
-    settings = load_settings()
     store = engine_for(settings)
-    last = date.fromisoformat(end) if end else latest_post_day(store)
+    last = end or latest_post_day(store)
     if last is None:
         raise InputError("the store holds no posts yet; run barometer ingest and score first")
     champions = Registry(store, settings.resolved_model_dir).ensure_champions()
     built = build_report(
         store,
         Champions(champions["sentiment"].id, champions["topics"].id),
-        Privacy(settings.min_group_size, dict(settings.protected_topics)),
+        Privacy(
+            settings.min_group_size,
+            dict(settings.protected_topics),
+            settings.comment_min_group_size,
+        ),
         last - timedelta(weeks=weeks) + timedelta(days=1),
         last,
         period,  # type: ignore[arg-type]
+        models=f"sentiment {champions['sentiment'].version}, topics {champions['topics'].version}",
     )
     target = out or Path(f"report{renderer.suffix}")
     target.write_bytes(renderer.render(built))
@@ -57,3 +68,4 @@ def report(
         f"shown, {sum(built.suppressed.values()):,} suppressed, {len(built.alerts)} alerts "
         f"-> {target}"
     )
+    return target

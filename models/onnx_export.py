@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +65,7 @@ def export(source: str, cache_dir: Path) -> Path:
         ["a sample post", "another, longer sample post"], padding=True, return_tensors="pt"
     )
     partial = folder / (FP32_FILE + ".part")
-    with torch.no_grad():
+    with torch.no_grad(), _quiet():
         torch.onnx.export(
             _pooled_module(transformer, pooling),
             (sample["input_ids"], sample["attention_mask"]),
@@ -78,12 +81,13 @@ def export(source: str, cache_dir: Path) -> Path:
             dynamo=False,
         )
     partial.rename(folder / FP32_FILE)
-    quantize_dynamic(
-        str(folder / FP32_FILE),
-        str(folder / INT8_FILE),
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-    )
+    with _quiet():
+        quantize_dynamic(
+            str(folder / FP32_FILE),
+            str(folder / INT8_FILE),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+        )
     tokenizer.save_pretrained(str(folder / "tokenizer"))
     meta = {
         "source": source,
@@ -95,6 +99,20 @@ def export(source: str, cache_dir: Path) -> Path:
     (folder / META_FILE).write_text(json.dumps(meta, indent=2))
     logger.info("exported %s to ONNX in %s", source, folder)
     return folder
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the exporter's and quantizer's advice (tracer warnings, "run pre-processing")."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
 
 
 def _pooling_mode(model: Any) -> str:

@@ -33,10 +33,12 @@ class Privacy:
     Attributes:
         k: The fewest distinct authors a shown cell may describe.
         protected: Topic id -> its own, higher k; never broken down (P3).
+        comment_k: The fewest authors a cell needs before a report quotes its posts (P4).
     """
 
     k: int = 5
     protected: dict[str, int] = field(default_factory=lambda: {"collective_action": 10})
+    comment_k: int = 10
 
     def k_for(self, topic: str) -> int:
         """The k of ``topic``."""

@@ -1,4 +1,4 @@
-"""Report renderers, registered by name: JSON and CSV for machines (HTML and PDF to come).
+"""Report renderers, registered by name: JSON and CSV for machines, HTML and PDF for people.
 
 A renderer only formats a ``Report``; it never counts, so it can show nothing
 the guard did not pass. Suppressed cells stay in the output, marked, with
@@ -61,6 +61,11 @@ def report_dict(report: Report) -> dict[str, Any]:
         "trends": [_plain(asdict(cell)) for cell in report.trends],
         "breakdown": [_plain(asdict(cell)) for cell in report.breakdown],
         "alerts": [_plain({**asdict(alert), "change": alert.change}) for alert in report.alerts],
+        "excerpts": [
+            {"topic": topic, "week": week, "texts": texts}
+            for (topic, week), texts in sorted(report.excerpts.items())
+        ],
+        "models": report.models,
     }
 
 
@@ -102,3 +107,7 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
         key: value.isoformat() if isinstance(value, date | datetime) else value
         for key, value in values.items()
     }
+
+
+# The HTML and PDF renderers live in their own module and register on import.
+from reports import html as _html  # noqa: E402, F401

@@ -17,6 +17,7 @@ from core.tables import posts
 from models.taxonomy import TOPIC_IDS
 from reports.aggregate import ALL_TOPICS, Champions
 from reports.alerts import Alert, find_alerts
+from reports.excerpts import excerpts
 from reports.periods import Period, period_start
 from reports.query import Cell, Privacy, ReportQuery, answer
 
@@ -34,6 +35,8 @@ class Report:
         alerts: Week-over-week alerts (weekly reports only).
         suppressed: Suppressed cells per reason, trends and breakdown together.
         privacy: The thresholds applied.
+        excerpts: (topic, week ISO date) -> redacted excerpts, where P4 allows them.
+        models: The champion versions the figures come from.
     """
 
     start: date
@@ -44,6 +47,8 @@ class Report:
     alerts: list[Alert]
     suppressed: dict[str, int]
     privacy: Privacy
+    excerpts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    models: str = ""
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -54,6 +59,7 @@ def build_report(
     start: date,
     end: date,
     period: Period = "week",
+    models: str = "",
 ) -> Report:
     """The report of every period from the one holding ``start`` to the one holding ``end``."""
     topics = (ALL_TOPICS, *TOPIC_IDS)
@@ -66,15 +72,18 @@ def build_report(
     for result in (trends, breakdown):
         for reason, count in result.suppressed.items():
             suppressed[reason] = suppressed.get(reason, 0) + count
+    alerts = find_alerts(trends.cells) if period == "week" else []
     return Report(
         start=trends.start,
         stop=trends.stop,
         period=period,
         trends=trends.cells,
         breakdown=breakdown.cells,
-        alerts=find_alerts(trends.cells) if period == "week" else [],
+        alerts=alerts,
         suppressed=suppressed,
         privacy=privacy,
+        excerpts=excerpts(engine, champions, privacy, alerts, trends.cells),
+        models=models,
     )
 
 

@@ -45,7 +45,7 @@ def test_csv_has_one_row_per_cell(report) -> None:
 
 
 def test_an_unknown_format_lists_the_valid_ones() -> None:
-    with pytest.raises(ConfigError, match="one of csv, json"):
+    with pytest.raises(ConfigError, match="one of csv, html, json, pdf, got"):
         renderer_for("docx")
 
 
