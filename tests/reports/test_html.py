@@ -6,21 +6,10 @@ import dataclasses
 import re
 from datetime import date
 
-import pytest
-
 from reports.alerts import Alert
 from reports.excerpts import excerpts
 from reports.render import renderer_for
-from reports.report import build_report
-from tests.reports.test_query import PRIVACY, store  # noqa: F401 - the fixture
-
-WEEK = (date(2026, 3, 2), date(2026, 3, 8))
-
-
-@pytest.fixture
-def report(store):  # noqa: F811 - the fixture imported above
-    engine, champions = store
-    return build_report(engine, champions, PRIVACY, *WEEK)
+from tests.reports.conftest import PRIVACY
 
 
 def test_the_html_is_one_file_that_loads_nothing_from_elsewhere(report) -> None:
@@ -48,7 +37,7 @@ def _alert(topic: str) -> Alert:
     return Alert(topic, date(2026, 3, 2), "share", 0.1, 0.3, (0.05, 0.15), (0.25, 0.35), 20, 8)
 
 
-def test_excerpts_are_quoted_only_from_cells_with_enough_authors(store, report) -> None:  # noqa: F811
+def test_excerpts_are_quoted_only_from_cells_with_enough_authors(store, report) -> None:
     engine, champions = store
     # eng/infra's 8 workload authors: below comment_k = 10, above 5.
     assert excerpts(engine, champions, PRIVACY, [_alert("workload")], report.trends) == {}
@@ -57,7 +46,7 @@ def test_excerpts_are_quoted_only_from_cells_with_enough_authors(store, report) 
     assert 1 <= len(texts) <= 2
 
 
-def test_a_protected_topic_is_never_quoted(store, report) -> None:  # noqa: F811
+def test_a_protected_topic_is_never_quoted(store, report) -> None:
     engine, champions = store
     anyone = dataclasses.replace(PRIVACY, comment_k=1)
     assert excerpts(engine, champions, anyone, [_alert("collective_action")], report.trends) == {}

@@ -11,16 +11,7 @@ import pytest
 
 from core.errors import ConfigError
 from reports.render import renderer_for
-from reports.report import build_report, latest_post_day
-from tests.reports.test_query import PRIVACY, store  # noqa: F401 - the fixture
-
-WEEK = (date(2026, 3, 2), date(2026, 3, 8))
-
-
-@pytest.fixture
-def report(store):  # noqa: F811 - the fixture imported above
-    engine, champions = store
-    return build_report(engine, champions, PRIVACY, *WEEK)
+from reports.report import latest_post_day
 
 
 def test_the_report_holds_trends_for_every_topic_and_a_breakdown_by_unit(report) -> None:
@@ -49,6 +40,6 @@ def test_an_unknown_format_lists_the_valid_ones() -> None:
         renderer_for("docx")
 
 
-def test_the_default_end_is_the_day_of_the_newest_post(store) -> None:  # noqa: F811
+def test_the_default_end_is_the_day_of_the_newest_post(store) -> None:
     engine, _ = store
     assert latest_post_day(engine) == date(2026, 3, 3)
