@@ -1,0 +1,156 @@
+"""Report speed: a 12-week report over N stored, scored posts, on SQLite or PostgreSQL.
+
+Stores N posts spread over 26 weeks, 2,000 authors, 30 units in a three-level
+tree and 8 channels, with a sentiment prediction for each and one or two
+topics for most (written directly: this measures reporting, not scoring).
+Then times ``build_report`` for the last 12 weeks, as ``barometer report``
+runs it.
+
+Usage: python bench/report_bench.py [--posts 1000000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert, text
+
+from core.database import get_engine
+from core.migrate import upgrade
+from core.org_tree import closure
+from core.tables import (
+    ingest_batches,
+    metadata,
+    model_versions,
+    org_unit_ancestors,
+    post_topics,
+    posts,
+    sentiment_predictions,
+)
+from models.taxonomy import SENTIMENTS, TOPIC_IDS
+from reports.aggregate import Champions
+from reports.query import Privacy
+from reports.report import build_report
+
+FIRST = datetime(2026, 3, 2)
+UNITS = [f"d{a}/t{b}" for a in range(6) for b in range(5)]
+CHANNELS = [f"channel-{i}" for i in range(8)]
+
+
+def fill(engine, count: int) -> Champions:
+    rng = random.Random(11)
+    with engine.begin() as connection:
+        batch = connection.execute(
+            insert(ingest_batches)
+            .values(
+                source="bench", file_name="bench", format="jsonl", status="done", started_at=FIRST
+            )
+            .returning(ingest_batches.c.id)
+        ).scalar_one()
+        ids = {}
+        for kind in ("sentiment", "topics"):
+            ids[kind] = connection.execute(
+                insert(model_versions)
+                .values(
+                    kind=kind,
+                    version="bench",
+                    path=kind,
+                    status="champion",
+                    created_at=FIRST,
+                    encoder="bench",
+                    code_version="bench",
+                    metrics="{}",
+                )
+                .returning(model_versions.c.id)
+            ).scalar_one()
+        paths = sorted({u for unit in UNITS for u in (unit, unit.split("/")[0])})
+        connection.execute(org_unit_ancestors.delete())
+        connection.execute(insert(org_unit_ancestors), closure(paths))
+    for start in range(0, count, 20000):
+        rows, sentiment, topics = [], [], []
+        for i in range(start, min(count, start + 20000)):
+            created = FIRST + timedelta(seconds=rng.randrange(26 * 7 * 86400))
+            rows.append(
+                {
+                    "id": i + 1,
+                    "source": "bench",
+                    "source_id": str(i),
+                    "batch_id": batch,
+                    "created_at": created,
+                    "author": f"{rng.randrange(2000):016x}",
+                    "org_unit": rng.choice(UNITS),
+                    "channel": rng.choice(CHANNELS),
+                    "text": "x",
+                    "content_hash": f"{i:032x}",
+                    "ingested_at": created,
+                }
+            )
+            label = rng.choice(SENTIMENTS)
+            sentiment.append(
+                {
+                    "post_id": i + 1,
+                    "model_version_id": ids["sentiment"],
+                    "label": label,
+                    "score": SENTIMENTS.index(label) - 1.0,
+                    "scored_at": created,
+                }
+            )
+            for topic in rng.sample(TOPIC_IDS, rng.choice([0, 1, 1, 2])):
+                topics.append(
+                    {
+                        "post_id": i + 1,
+                        "model_version_id": ids["topics"],
+                        "topic": topic,
+                        "probability": 0.9,
+                    }
+                )
+        with engine.begin() as connection:
+            connection.execute(insert(posts), rows)
+            connection.execute(insert(sentiment_predictions), sentiment)
+            if topics:
+                connection.execute(insert(post_topics), topics)
+    return Champions(ids["sentiment"], ids["topics"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        url = args.database_url or f"sqlite:///{scratch}/bench.db"
+        engine = get_engine(url)
+        if args.database_url:
+            with engine.begin() as connection:
+                connection.execute(text("drop table if exists alembic_version"))
+                metadata.drop_all(connection)
+        upgrade(engine)
+        started = time.perf_counter()
+        champions = fill(engine, args.posts)
+        print(
+            f"stored {args.posts:,} posts in {time.perf_counter() - started:.0f} s "
+            f"({engine.dialect.name})"
+        )
+        end = date(2026, 8, 30)
+        for attempt in (1, 2):
+            started = time.perf_counter()
+            report = build_report(
+                engine, champions, Privacy(), end - timedelta(weeks=12, days=-1), end
+            )
+            seconds = time.perf_counter() - started
+            print(
+                f"run {attempt}: 12-week report in {seconds:.1f} s, "
+                f"{len(report.trends) + len(report.breakdown):,} cells"
+            )
+
+
+if __name__ == "__main__":
+    main()
