@@ -5,7 +5,7 @@ The PDF is WeasyPrint's print of the same HTML, so the two never disagree.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ def _context(report: Report) -> dict[str, Any]:
         "quotes": [
             {
                 "topic_label": topic_label(topic),
-                "week_label": period_label(_day(week), report.period),
+                "week_label": period_label(date.fromisoformat(week), report.period),
                 "texts": texts,
             }
             for (topic, week), texts in sorted(report.excerpts.items(), key=lambda i: i[0][::-1])
@@ -95,12 +95,6 @@ def _alert_row(alert: Any, period: str) -> dict[str, Any]:
         "previous_authors": alert.previous_authors,
         "current_authors": alert.current_authors,
     }
-
-
-def _day(iso: str) -> Any:
-    from datetime import date
-
-    return date.fromisoformat(iso)
 
 
 @register
