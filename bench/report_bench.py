@@ -3,8 +3,10 @@
 Stores N posts spread over 26 weeks, 2,000 authors, 30 units in a three-level
 tree and 8 channels, with a sentiment prediction for each and one or two
 topics for most (written directly: this measures reporting, not scoring).
-Then times ``build_report`` for the last 12 weeks, as ``barometer report``
-runs it.
+Then times building the rollup from scratch (what the first report after a
+new champion pays), ``build_report`` for the last 12 weeks as ``barometer
+report`` runs it, and the same report again after 1,000 late posts arrive
+for a day inside it (the rollup recomputes that day first).
 
 Usage: python bench/report_bench.py [--posts 1000000] [--database-url URL]
 """
@@ -36,17 +38,18 @@ from core.tables import (
     sentiment_predictions,
 )
 from models.taxonomy import SENTIMENTS, TOPIC_IDS
-from reports.aggregate import Champions
-from reports.query import Privacy
+from reports import cells
+from reports.privacy import Privacy
 from reports.report import build_report
+from reports.rollup import Champions
 
 FIRST = datetime(2026, 3, 2)
 UNITS = [f"d{a}/t{b}" for a in range(6) for b in range(5)]
 CHANNELS = [f"channel-{i}" for i in range(8)]
 
 
-def fill(engine, count: int) -> Champions:
-    rng = random.Random(11)
+def register(engine) -> tuple[int, Champions]:
+    """An ingest batch, a champion per kind and the org tree's closure."""
     with engine.begin() as connection:
         batch = connection.execute(
             insert(ingest_batches)
@@ -74,10 +77,18 @@ def fill(engine, count: int) -> Champions:
         paths = sorted({u for unit in UNITS for u in (unit, unit.split("/")[0])})
         connection.execute(org_unit_ancestors.delete())
         connection.execute(insert(org_unit_ancestors), closure(paths))
-    for start in range(0, count, 20000):
+    return batch, Champions(ids["sentiment"], ids["topics"])
+
+
+def fill(
+    engine, batch: int, champions: Champions, count: int, first_id: int, first: datetime, days: int
+) -> None:
+    """``count`` scored posts with ids after ``first_id``, spread over ``days`` from ``first``."""
+    rng = random.Random(11 + first_id)
+    for start in range(first_id, first_id + count, 20000):
         rows, sentiment, topics = [], [], []
-        for i in range(start, min(count, start + 20000)):
-            created = FIRST + timedelta(seconds=rng.randrange(26 * 7 * 86400))
+        for i in range(start, min(first_id + count, start + 20000)):
+            created = first + timedelta(seconds=rng.randrange(days * 86400))
             rows.append(
                 {
                     "id": i + 1,
@@ -97,7 +108,7 @@ def fill(engine, count: int) -> Champions:
             sentiment.append(
                 {
                     "post_id": i + 1,
-                    "model_version_id": ids["sentiment"],
+                    "model_version_id": champions.sentiment_version_id,
                     "label": label,
                     "score": SENTIMENTS.index(label) - 1.0,
                     "scored_at": created,
@@ -107,7 +118,7 @@ def fill(engine, count: int) -> Champions:
                 topics.append(
                     {
                         "post_id": i + 1,
-                        "model_version_id": ids["topics"],
+                        "model_version_id": champions.topics_version_id,
                         "topic": topic,
                         "probability": 0.9,
                     }
@@ -117,7 +128,6 @@ def fill(engine, count: int) -> Champions:
             connection.execute(insert(sentiment_predictions), sentiment)
             if topics:
                 connection.execute(insert(post_topics), topics)
-    return Champions(ids["sentiment"], ids["topics"])
 
 
 def main() -> None:
@@ -134,20 +144,27 @@ def main() -> None:
                 metadata.drop_all(connection)
         upgrade(engine)
         started = time.perf_counter()
-        champions = fill(engine, args.posts)
+        batch, champions = register(engine)
+        fill(engine, batch, champions, args.posts, 0, FIRST, 26 * 7)
         print(
             f"stored {args.posts:,} posts in {time.perf_counter() - started:.0f} s "
             f"({engine.dialect.name})"
         )
+        started = time.perf_counter()
+        days = cells.refresh(engine, champions, Privacy())
+        seconds = time.perf_counter() - started
+        print(f"rollup and guarded cells built for {days} days in {seconds:.1f} s")
         end = date(2026, 8, 30)
-        for attempt in (1, 2):
+        for attempt in ("run 1", "run 2", "after 1,000 late posts"):
+            if attempt.startswith("after"):
+                fill(engine, batch, champions, 1000, args.posts, datetime(2026, 8, 5), 1)
             started = time.perf_counter()
             report = build_report(
                 engine, champions, Privacy(), end - timedelta(weeks=12, days=-1), end
             )
             seconds = time.perf_counter() - started
             print(
-                f"run {attempt}: 12-week report in {seconds:.1f} s, "
+                f"{attempt}: 12-week report in {seconds:.1f} s, "
                 f"{len(report.trends) + len(report.breakdown):,} cells"
             )
 

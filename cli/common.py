@@ -11,6 +11,8 @@ from core.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from reports.privacy import Privacy
+
 console = Console()
 errors = Console(stderr=True)
 
@@ -33,3 +35,12 @@ def engine_for(settings: Settings) -> Engine:
             "run `barometer db upgrade`"
         )
     return engine
+
+
+def privacy_for(settings: Settings) -> Privacy:
+    """The guard's thresholds from settings."""
+    from reports.privacy import Privacy
+
+    return Privacy(
+        settings.min_group_size, dict(settings.protected_topics), settings.comment_min_group_size
+    )

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cli.common import console, engine_for, errors
+from cli.common import console, engine_for, errors, privacy_for
 from core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -180,6 +180,8 @@ def score_store(settings: Settings, engine: str = "local", batch_size: int | Non
     """Score what the champions have not scored yet, with a progress bar (``score``, ``demo``)."""
     from models.champions import load_scorer
     from models.scoring import RayOptions, count_unscored, score_posts
+    from reports import cells
+    from reports.rollup import Champions
 
     store = engine_for(settings)
     scorer = load_scorer(store, settings.resolved_model_dir, encoder_for(settings))
@@ -202,6 +204,10 @@ def score_store(settings: Settings, engine: str = "local", batch_size: int | Non
             ray_options=RayOptions(address=settings.ray_address, workers=settings.ray_workers),
         )
     console.print(f"scored {result.scored:,} posts ({pending:,} were waiting)")
+    with console.status("counting and guarding the report cells"):
+        champions = Champions(scorer.sentiment_version_id, scorer.topics_version_id)
+        days = cells.refresh(store, champions, privacy_for(settings))
+    console.print(f"report cells: {days:,} days recounted")
 
 
 def _headline(metrics: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import console, engine_for
+from cli.common import console, engine_for, privacy_for
 from core.errors import InputError
 from core.settings import Settings, load_settings
 
@@ -36,10 +36,9 @@ def write_report(
 ) -> Path:
     """Build, render and write the report (``report``, ``demo``); returns the file written."""
     from models.registry import Registry
-    from reports.aggregate import Champions
-    from reports.query import Privacy
     from reports.render import renderer_for
     from reports.report import build_report, latest_post_day
+    from reports.rollup import Champions
 
     renderer = renderer_for(fmt)
     store = engine_for(settings)
@@ -50,11 +49,7 @@ def write_report(
     built = build_report(
         store,
         Champions(champions["sentiment"].id, champions["topics"].id),
-        Privacy(
-            settings.min_group_size,
-            dict(settings.protected_topics),
-            settings.comment_min_group_size,
-        ),
+        privacy_for(settings),
         last - timedelta(weeks=weeks) + timedelta(days=1),
         last,
         period,  # type: ignore[arg-type]

@@ -6,12 +6,15 @@ columns hold keyed pseudonyms (16 hex characters), never a raw id.
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -161,4 +164,76 @@ post_topics = Table(
     Column("topic", String(32), primary_key=True),
     Column("probability", Float, nullable=False),
     Index("ix_post_topics_model_version_id_topic", "model_version_id", "topic"),
+)
+
+# The report rollup (reports.rollup): per day, topic ("*" for every post),
+# reported org unit ("" for none) and channel ("" for none), the additive figures
+# of the champions' predictions and the set of the authors who posted, as a
+# serialized Roaring bitmap of author numbers. Distinct authors do not add up;
+# their sets do, so any week, month, subtree or channel is one union away.
+report_rollup = Table(
+    "report_rollup",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("topic", String(32), primary_key=True),
+    Column("org_unit", String(255), primary_key=True),
+    Column("channel", String(128), primary_key=True),
+    Column("posts", Integer, nullable=False),
+    Column("negative", Integer, nullable=False),
+    Column("neutral", Integer, nullable=False),
+    Column("positive", Integer, nullable=False),
+    Column("score_sum", Float, nullable=False),
+    Column("authors", LargeBinary, nullable=False),
+)
+
+# Every guarded block (reports.cells): per period (day, ISO week, month), topic
+# and group (a unit's subtree or direct posts, one channel or all), the figures
+# and, for a suppressed cell, why. Reports and the API select from it.
+report_cells = Table(
+    "report_cells",
+    metadata,
+    Column("period", String(8), primary_key=True),
+    Column("start", Date, primary_key=True),
+    Column("topic", String(32), primary_key=True),
+    Column("org_unit", String(255), primary_key=True),
+    Column("direct", Boolean, primary_key=True),
+    Column("channel", String(128), primary_key=True),
+    Column("posts", Integer, nullable=False),
+    Column("authors", Integer, nullable=False),
+    Column("negative", Integer, nullable=False),
+    Column("neutral", Integer, nullable=False),
+    Column("positive", Integer, nullable=False),
+    Column("score_sum", Float, nullable=False),
+    Column("suppressed", String(64)),  # the reason, or NULL when shown
+)
+
+# What the rollup and the guarded cells were computed for (one row): other
+# champions or other privacy thresholds mean a rebuild.
+rollup_state = Table(
+    "rollup_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sentiment_version_id", Id, nullable=False),
+    Column("topics_version_id", Id, nullable=False),
+    Column("privacy", Text, nullable=False),  # JSON: k, protected topics' k
+)
+
+# Days whose rollup is out of date. Database triggers (migration 0004) append a
+# row whenever a post or a prediction of that day is written, changed or
+# deleted, whichever code path does it; the rollup refresh consumes them.
+rollup_changes = Table(
+    "rollup_changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("day", Date, nullable=False),
+    Index("ix_rollup_changes_day", "day"),
+)
+
+# Small stable numbers for author pseudonyms: the members of the rollup's author sets.
+author_numbers = Table(
+    "author_numbers",
+    metadata,
+    Column("author", String(16), primary_key=True),
+    Column("number", Integer, nullable=False),
+    UniqueConstraint("number", name="uq_author_numbers_number"),
 )

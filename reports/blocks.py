@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reports.guard import Relation, Table
 
@@ -27,9 +28,8 @@ ROOT = ""  # the whole organisation, as a unit
 ALL = "*"  # every channel
 
 
-@dataclass(frozen=True)
-class GroupKey:
-    """A group of posts within one period and topic.
+class GroupKey(NamedTuple):
+    """A group of posts within one period and topic (a tuple: hashed and compared in C).
 
     Attributes:
         unit: ``ROOT`` or a unit path (``eng/infra``).

@@ -14,9 +14,10 @@ from datetime import timedelta
 from sqlalchemy import Engine, select
 
 from core.tables import post_topics, posts, sentiment_predictions
-from reports.aggregate import Champions
 from reports.alerts import Alert
-from reports.query import Cell, Privacy
+from reports.privacy import Privacy
+from reports.query import Cell
+from reports.rollup import Champions
 
 MAX_CHARS = 200
 

@@ -108,20 +108,20 @@ def guard(table: Table) -> Decision:
 
 def _complete_relations(table: Table, decision: Decision) -> None:
     """P2: no relation may hold exactly one unknown cell."""
+    suppressed = decision.suppressed
     changed = True
     while changed:
         changed = False
         for relation in table.relations:
-            cells = (relation.total, *relation.members)
-            unknown = [c for c in cells if decision.is_suppressed(c)]
-            if len(unknown) != 1:
+            hidden = sum(m in suppressed for m in relation.members)
+            if hidden + (relation.total in suppressed) != 1:
                 continue
-            candidates = [m for m in relation.members if not decision.is_suppressed(m)]
-            if not candidates and not decision.is_suppressed(relation.total):
+            candidates = [m for m in relation.members if m not in suppressed]
+            if not candidates and relation.total not in suppressed:
                 # The only unknown member would equal the total: hide the total.
                 candidates = [relation.total]
             if candidates:
-                decision.suppressed[_smallest(table, candidates)] = COMPLEMENT
+                suppressed[_smallest(table, candidates)] = COMPLEMENT
                 changed = True
 
 

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from reports.aggregate import ALL_TOPICS
 from reports.charts import heatmap, period_label, small_multiples
 from reports.query import Cell
 from reports.render import Renderer, register
 from reports.report import Report
+from reports.rollup import ALL_TOPICS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 METRICS = {"net_sentiment": "net sentiment", "share": "share of posts"}

@@ -98,5 +98,7 @@ def _period_of_postgresql(element: period_of, compiler: Any, **kw: Any) -> str:
 
 
 def as_date(value: Any) -> date:
-    """A period start as SQLite (text) or PostgreSQL (date) returns it."""
+    """The day of a period start or timestamp as SQLite (text) or PostgreSQL returns it."""
+    if isinstance(value, datetime):
+        return value.date()
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

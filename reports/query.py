@@ -11,38 +11,23 @@ group the guard hid.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from sqlalchemy import Engine
 
-from reports.aggregate import ALL_TOPICS, Block, Champions, aggregate
-from reports.blocks import ALL, ROOT, Figures, GroupKey, block_table
-from reports.guard import LOW_AUTHORS, PROTECTED, Decision, guard
+from reports import cells
+from reports.aggregate import Block
+from reports.blocks import ALL, ROOT, Figures, GroupKey
+from reports.cells import Guarded
+from reports.guard import LOW_AUTHORS, PROTECTED
 from reports.periods import Period, snap
+from reports.privacy import Privacy
+from reports.rollup import ALL_TOPICS, Champions
 from reports.stats import net_sentiment
 
 Dimension = Literal["org_unit", "channel"]
-
-
-@dataclass(frozen=True)
-class Privacy:
-    """The thresholds the guard applies (from settings).
-
-    Attributes:
-        k: The fewest distinct authors a shown cell may describe.
-        protected: Topic id -> its own, higher k; never broken down (P3).
-        comment_k: The fewest authors a cell needs before a report quotes its posts (P4).
-    """
-
-    k: int = 5
-    protected: dict[str, int] = field(default_factory=lambda: {"collective_action": 10})
-    comment_k: int = 10
-
-    def k_for(self, topic: str) -> int:
-        """The k of ``topic``."""
-        return self.protected.get(topic, self.k)
 
 
 @dataclass(frozen=True)
@@ -113,21 +98,31 @@ def answer(engine: Engine, champions: Champions, privacy: Privacy, query: Report
     """
     start, stop = snap(query.start, query.end, query.period)
     topics = query.topics or (ALL_TOPICS,)
-    blocks = aggregate(engine, champions, start, stop, query.period, (ALL_TOPICS, *topics))
-    decisions = {
-        key: guard(block_table(block, privacy.k_for(key[1]), key[1] in privacy.protected))
-        for key, block in blocks.items()
-    }
-    cells = []
-    for period in sorted({period for period, _ in blocks}):
-        everyone = blocks[(period, ALL_TOPICS)], decisions[(period, ALL_TOPICS)]
+    everyone = cells.read(engine, champions, privacy, start, stop, query.period, (ALL_TOPICS,))
+    selected = {period: _selected(block.cells, query) for (period, _), block in everyone.items()}
+    keys = [key for period_keys in selected.values() for key in period_keys]
+    blocks = cells.read(
+        engine,
+        champions,
+        privacy,
+        start,
+        stop,
+        query.period,
+        topics,
+        units={key.unit for key in keys},
+        channels={key.channel for key in keys},
+    )
+    answered = []
+    for period in sorted(selected):
         for topic in topics:
-            block = blocks.get((period, topic), {})
-            decision = decisions.get((period, topic), Decision())
-            for key in _selected(everyone[0], query):
+            guarded = blocks.get((period, topic), Guarded())
+            for key in selected[period]:
                 protected = topic in privacy.protected and key != GroupKey(ROOT, False, ALL)
-                cells.append(_cell(period, topic, key, block, decision, everyone, protected))
-    return Result(query, start, stop, cells, dict(Counter(c.reason for c in cells if c.reason)))
+                answered.append(
+                    _cell(period, topic, key, guarded, everyone[(period, ALL_TOPICS)], protected)
+                )
+    counts = Counter(c.reason for c in answered if c.reason)
+    return Result(query, start, stop, answered, dict(counts))
 
 
 def _selected(block: Block, query: ReportQuery) -> list[GroupKey]:
@@ -160,9 +155,8 @@ def _cell(
     period: date,
     topic: str,
     key: GroupKey,
-    block: Block,
-    decision: Decision,
-    everyone: tuple[Block, Decision],
+    guarded: Guarded,
+    everyone: Guarded,
     protected: bool,
 ) -> Cell:
     where = dict(
@@ -174,11 +168,11 @@ def _cell(
     )
     if protected:
         return Cell(**where, suppressed=True, reason=PROTECTED)
-    if key not in block:
+    if key not in guarded.cells:
         return Cell(**where, suppressed=True, reason=LOW_AUTHORS)
-    if decision.is_suppressed(key):
-        return Cell(**where, suppressed=True, reason=decision.suppressed[key])
-    figures = block[key]
+    if guarded.decision.is_suppressed(key):
+        return Cell(**where, suppressed=True, reason=guarded.decision.suppressed[key])
+    figures = guarded.cells[key]
     net = net_sentiment(figures.negative, figures.neutral, figures.positive)
     return Cell(
         **where,
@@ -196,12 +190,11 @@ def _cell(
     )
 
 
-def _share(figures: Figures, key: GroupKey, everyone: tuple[Block, Decision]) -> float | None:
+def _share(figures: Figures, key: GroupKey, everyone: Guarded) -> float | None:
     """The topic's share of the group's posts, only when the group's own total is shown too.
 
     A share next to a suppressed total would give the total away.
     """
-    block, decision = everyone
-    if key not in block or decision.is_suppressed(key):
+    if key not in everyone.cells or everyone.decision.is_suppressed(key):
         return None
-    return round(figures.posts / block[key].posts, 4)
+    return round(figures.posts / everyone.cells[key].posts, 4)

@@ -15,11 +15,12 @@ from sqlalchemy import Engine, func, select
 
 from core.tables import posts
 from models.taxonomy import TOPIC_IDS
-from reports.aggregate import ALL_TOPICS, Champions
 from reports.alerts import Alert, find_alerts
 from reports.excerpts import excerpts
 from reports.periods import Period, period_start
-from reports.query import Cell, Privacy, ReportQuery, answer
+from reports.privacy import Privacy
+from reports.query import Cell, ReportQuery, answer
+from reports.rollup import ALL_TOPICS, Champions
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.tables import posts
-from reports.query import Privacy
+from reports.privacy import Privacy
 from reports.report import build_report
 from tests.ingest.helpers import post
 from tests.reports.helpers import ingest_scored_store, store_prediction

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,11 @@ from sqlalchemy import Connection, Engine, insert
 
 from core.tables import model_versions, post_topics, sentiment_predictions
 from ingest.pipeline import ingest_file
-from reports.aggregate import Champions
+from reports import cells
+from reports.aggregate import Block
+from reports.periods import Period
+from reports.privacy import Privacy
+from reports.rollup import ALL_TOPICS, Champions
 from tests.ingest.helpers import write_jsonl
 
 
@@ -67,3 +71,16 @@ def _version(connection: Connection, kind: str) -> int:
         )
         .returning(model_versions.c.id)
     ).scalar_one()
+
+
+def stored_blocks(
+    engine: Engine,
+    champions: Champions,
+    start: date,
+    stop: date,
+    period: Period,
+    topics: tuple[str, ...] = (ALL_TOPICS,),
+) -> dict[tuple[date, str], Block]:
+    """The counted blocks as reports read them from the stored cells (refreshed first)."""
+    guarded = cells.read(engine, champions, Privacy(), start, stop, period, topics)
+    return {key: block.cells for key, block in guarded.items()}

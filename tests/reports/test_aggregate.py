@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from core.tables import post_topics, posts, sentiment_predictions
-from reports.aggregate import ALL_TOPICS, aggregate
 from reports.blocks import ALL, ROOT, GroupKey
 from reports.periods import snap
+from reports.rollup import ALL_TOPICS
 from tests.ingest.helpers import post
 from tests.reports.blocks_reference import Post, reference_cells
-from tests.reports.helpers import ingest_scored_store, store_prediction
+from tests.reports.helpers import ingest_scored_store, store_prediction, stored_blocks
 
 UNITS = [None, "eng", "eng/infra", "eng/infra/storage", "eng/apps", "ops", "ops/field"]
 CHANNELS = [None, "general", "random"]
@@ -77,7 +77,7 @@ def _reference(engine, champions, week: date, topic: str):
 @pytest.mark.parametrize("topic", [ALL_TOPICS, "workload"])
 def test_every_block_equals_a_post_by_post_count(store, topic) -> None:
     engine, champions = store
-    blocks = aggregate(
+    blocks = stored_blocks(
         engine, champions, date(2026, 3, 2), date(2026, 3, 23), "week", topics=(topic,)
     )
     assert {week for week, _ in blocks} == {date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)}
@@ -95,7 +95,7 @@ def _counts(block) -> dict:
 
 def test_posts_the_champion_has_not_scored_are_not_counted(store) -> None:
     engine, champions = store
-    blocks = aggregate(engine, champions, date(2026, 3, 2), date(2026, 3, 23), "week")
+    blocks = stored_blocks(engine, champions, date(2026, 3, 2), date(2026, 3, 23), "week")
     total = sum(b[GroupKey(ROOT, False, ALL)].posts for b in blocks.values())
     assert total == 55
 
@@ -111,6 +111,6 @@ def test_posts_the_champion_has_not_scored_are_not_counted(store) -> None:
 def test_posts_fall_into_whole_periods(store, period, starts) -> None:
     engine, champions = store
     start, stop = snap(date(2026, 3, 2), date(2026, 3, 22), period)
-    blocks = aggregate(engine, champions, start, stop, period)
+    blocks = stored_blocks(engine, champions, start, stop, period)
     assert len(blocks) == starts
     assert sum(b[GroupKey(ROOT, False, ALL)].posts for b in blocks.values()) == 55

@@ -21,9 +21,10 @@ from models.champions import load_scorer
 from models.encoder import Encoder
 from models.scoring import score_posts
 from models.taxonomy import TOPIC_IDS
-from reports.aggregate import Champions
 from reports.alerts import Alert, find_alerts
-from reports.query import Privacy, ReportQuery, answer
+from reports.privacy import Privacy
+from reports.query import ReportQuery, answer
+from reports.rollup import Champions
 
 FIRST_WEEK = date(2026, 3, 2)
 PLANTED = {event.topic: event.week for event in EVENTS if event.topic in TOPIC_IDS}

@@ -8,11 +8,12 @@ from datetime import date, datetime
 import pytest
 
 from core.errors import PrivacyError
-from reports.aggregate import ALL_TOPICS, aggregate
 from reports.blocks import block_table
 from reports.guard import COMPLEMENT, LOW_AUTHORS, PROTECTED
 from reports.query import ReportQuery, answer
+from reports.rollup import ALL_TOPICS
 from tests.reports.conftest import PRIVACY, WEEK
+from tests.reports.helpers import stored_blocks
 from tests.reports.test_guard import recoverable
 
 
@@ -100,7 +101,7 @@ def test_every_answer_is_one_consistent_table_no_hidden_cell_recoverable(store) 
             assert shown.setdefault(key, figures) == figures, f"{key} answered two ways"
     # Everything any query showed, taken together: no hidden cell follows from it.
     for topic in (ALL_TOPICS, "workload"):
-        (block,) = aggregate(engine, champions, *WEEK_STOP, "week", (topic,)).values()
+        (block,) = stored_blocks(engine, champions, *WEEK_STOP, "week", (topic,)).values()
         table = block_table(block, 5)
         hidden = {
             k
