@@ -7,9 +7,10 @@ topic's k) and stores every cell with its suppression reason in
 ``report_cells``. ``read`` returns the stored blocks and decisions, so a
 report or an API request selects figures the guard already passed and never
 counts or guards anything itself (days, not stored, are counted and guarded
-from the rollup when asked, by the same code). Suppression is still decided
-per block from the data alone, whatever is asked (the differencing rule,
-docs/privacy.md); storing it only makes every answer read the same decision.
+from the rollup when asked, for the whole organisation only: ``_days``).
+Suppression is still decided per block from the data alone, whatever is
+asked (the differencing rule, docs/privacy.md); storing it only makes every
+answer read the same decision.
 
 Other champions or other thresholds than the stored ones (``rollup_state``)
 mean a full rebuild, in the same transaction.
@@ -20,23 +21,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text
 
 from core.tables import report_cells, rollup_state
 from reports import rollup
 from reports.aggregate import Block, count_blocks
-from reports.blocks import Figures, GroupKey, block_table
+from reports.blocks import ALL, ROOT, Figures, GroupKey, block_table
 from reports.guard import Decision, guard
 from reports.periods import Period, next_period, period_start
 from reports.privacy import Privacy
 from reports.rollup import Champions
 
 CELLS_LOCK = 0x63656C6C  # "cell": the advisory lock id of the refresh on PostgreSQL
-# Weeks and months are stored; a day's block is small enough to count and guard
-# when asked, and storing 365 a year per topic would cost more than it saves.
+# Weeks and months are stored; days are counted and guarded when asked (``_days``).
 STORED: tuple[Period, ...] = ("week", "month")
+DAY_OF_HIDDEN_WEEK = "a day of a week whose days are not all shown"
 
 
 @dataclass
@@ -116,8 +117,8 @@ def read(
         (period start, topic) -> its cells and decision; a block with no posts is absent.
     """
     refresh(engine, champions, privacy)
-    if period not in STORED:
-        return _count_and_guard(engine, privacy, start, stop, period, topics)
+    if period == "day":
+        return _days(engine, champions, privacy, start, stop, topics)
     table = report_cells
     query = select(table).where(
         table.c.period == period,
@@ -142,22 +143,44 @@ def read(
     return dict(blocks)
 
 
-def _count_and_guard(
+def _days(
     engine: Engine,
+    champions: Champions,
     privacy: Privacy,
     start: date,
     stop: date,
-    period: Period,
     topics: tuple[str, ...],
 ) -> dict[tuple[date, str], Guarded]:
-    """Blocks counted and guarded now, for the periods not stored (days)."""
+    """Days, counted and guarded now: the whole organisation only, a week's days all or none.
+
+    A week is the sum of its days, so a day hidden among shown ones would be
+    the week minus the others, and days broken down by unit or channel would
+    reopen every subtraction the week's guard closed. So a day block holds
+    only the organisation-wide cell (P1 with the topic's k), and a topic's
+    days of a week are shown only when every one of them has k authors and
+    the week's own organisation-wide cell is shown: then the days add nothing
+    an attacker can solve for beyond the week's figure.
+    """
+    first = period_start(start, "week")
+    last = next_period(period_start(stop - timedelta(days=1), "week"), "week")
+    weeks = read(engine, champions, privacy, first, last, "week", topics, {ROOT}, {ALL})
     with engine.connect() as connection:
-        blocks = count_blocks(connection, start, stop, period)
-    return {
-        (when, topic): Guarded(block, _guard(privacy, topic, block))
-        for (when, topic), block in blocks.items()
-        if topic in topics
-    }
+        blocks = count_blocks(connection, first, last, "day")
+    root = GroupKey(ROOT, False, ALL)
+    days: dict[tuple[date, str], Guarded] = {}
+    hidden_weeks: set[tuple[date, str]] = set()
+    for (day, topic), block in blocks.items():
+        if topic not in topics or root not in block:
+            continue
+        cells = {root: block[root]}
+        days[(day, topic)] = Guarded(cells, _guard(privacy, topic, cells))
+        week = weeks.get((period_start(day, "week"), topic), Guarded())
+        if days[(day, topic)].decision.is_suppressed(root) or week.decision.is_suppressed(root):
+            hidden_weeks.add((period_start(day, "week"), topic))
+    for (day, topic), guarded in days.items():
+        if (period_start(day, "week"), topic) in hidden_weeks:
+            guarded.decision.suppressed.setdefault(root, DAY_OF_HIDDEN_WEEK)
+    return {(day, topic): g for (day, topic), g in days.items() if start <= day < stop}
 
 
 def _guard(privacy: Privacy, topic: str, block: Block) -> Decision:

@@ -17,6 +17,7 @@ from typing import Literal
 
 from sqlalchemy import Engine
 
+from core.errors import PrivacyError
 from reports import cells
 from reports.aggregate import Block
 from reports.blocks import ALL, ROOT, Figures, GroupKey
@@ -96,6 +97,11 @@ def answer(engine: Engine, champions: Champions, privacy: Privacy, query: Report
     a group with no post on the topic is shown suppressed like any group
     below k.
     """
+    if query.period == "day" and (query.org_unit or query.channel is not None or query.by):
+        raise PrivacyError(
+            "daily figures are for the whole organisation only; ask for weeks or months "
+            "to filter or break down by org unit or channel"
+        )
     start, stop = snap(query.start, query.end, query.period)
     topics = query.topics or (ALL_TOPICS,)
     everyone = cells.read(engine, champions, privacy, start, stop, query.period, (ALL_TOPICS,))

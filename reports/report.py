@@ -32,7 +32,7 @@ class Report:
         stop: Day after the last period.
         period: The periods' length.
         trends: Per period and topic (and ``*`` for every post), the whole organisation.
-        breakdown: The last period, per top-level org unit and topic.
+        breakdown: The last period, per top-level org unit and topic (none for days).
         alerts: Week-over-week alerts (weekly reports only).
         suppressed: Suppressed cells per reason, trends and breakdown together.
         privacy: The thresholds applied.
@@ -65,12 +65,14 @@ def build_report(
     """The report of every period from the one holding ``start`` to the one holding ``end``."""
     topics = (ALL_TOPICS, *TOPIC_IDS)
     trends = answer(engine, champions, privacy, ReportQuery(start, end, period, topics))
-    last = period_start(end, period)
-    breakdown = answer(
-        engine, champions, privacy, ReportQuery(last, end, period, topics, by=("org_unit",))
-    )
+    results = [trends]
+    if period != "day":  # days are answered for the whole organisation only
+        last = period_start(end, period)
+        by_unit = ReportQuery(last, end, period, topics, by=("org_unit",))
+        results.append(answer(engine, champions, privacy, by_unit))
+    breakdown = results[1].cells if len(results) > 1 else []
     suppressed: dict[str, int] = {}
-    for result in (trends, breakdown):
+    for result in results:
         for reason, count in result.suppressed.items():
             suppressed[reason] = suppressed.get(reason, 0) + count
     alerts = find_alerts(trends.cells) if period == "week" else []
@@ -79,7 +81,7 @@ def build_report(
         stop=trends.stop,
         period=period,
         trends=trends.cells,
-        breakdown=breakdown.cells,
+        breakdown=breakdown,
         alerts=alerts,
         suppressed=suppressed,
         privacy=privacy,

@@ -1,0 +1,67 @@
+"""Days: the whole organisation only, and a week's days shown all together or not at all."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.errors import PrivacyError
+from core.tables import posts
+from ingest.pipeline import ingest_file
+from reports.cells import DAY_OF_HIDDEN_WEEK
+from reports.query import ReportQuery, answer
+from tests.ingest.helpers import post, write_jsonl
+from tests.reports.conftest import PRIVACY, WEEK
+from tests.reports.helpers import store_prediction
+
+TUESDAY, WEDNESDAY = date(2026, 3, 3), date(2026, 3, 4)
+
+
+def _days(engine, champions) -> dict[date, object]:
+    result = answer(engine, champions, PRIVACY, ReportQuery(*WEEK, period="day"))
+    return {cell.period: cell for cell in result.cells}
+
+
+@pytest.mark.parametrize(
+    "narrower",
+    [{"org_unit": "eng"}, {"channel": "general"}, {"by": ("org_unit",)}, {"by": ("channel",)}],
+)
+def test_daily_figures_are_refused_below_the_whole_organisation(store, narrower) -> None:
+    engine, champions = store
+    with pytest.raises(PrivacyError, match="whole organisation"):
+        answer(engine, champions, PRIVACY, ReportQuery(*WEEK, period="day", **narrower))
+
+
+def test_the_days_of_a_week_where_every_day_has_k_authors_are_shown(store) -> None:
+    engine, champions = store
+    tuesday = _days(engine, champions)[TUESDAY]
+    assert not tuesday.suppressed and tuesday.authors == 32
+
+
+def test_one_day_below_k_hides_every_day_of_its_week(
+    store, anonymizer, pseudonymize, tmp_path: Path
+) -> None:
+    """Otherwise Wednesday (2 authors) would be the week's figure minus Tuesday's."""
+    engine, champions = store
+    late = [
+        post(960 + i, text=f"wednesday {i}", author_id=f"late-{i}")
+        | {"created_at": "2026-03-04T09:00:00Z", "org_unit": "ops", "channel": "general"}
+        for i in range(2)
+    ]
+    ingest_file(
+        write_jsonl(tmp_path / "late.jsonl", late),
+        engine=engine,
+        min_group_size=2,
+        redactor=anonymizer,
+        pseudonymize=pseudonymize,
+    )
+    with engine.begin() as connection:
+        ids = select(posts.c.id).where(posts.c.source_id.in_([r["source_id"] for r in late]))
+        for post_id in connection.execute(ids).scalars():
+            store_prediction(connection, champions, post_id, "neutral", 0.0)
+    days = _days(engine, champions)
+    assert days[WEDNESDAY].suppressed
+    assert days[TUESDAY].suppressed and days[TUESDAY].reason == DAY_OF_HIDDEN_WEEK
