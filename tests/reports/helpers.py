@@ -6,9 +6,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, insert, select
 
-from core.tables import model_versions, post_topics, sentiment_predictions
+from core.tables import model_versions, post_topics, posts, sentiment_predictions
 from ingest.pipeline import ingest_file
 from reports import cells
 from reports.aggregate import Block
@@ -24,7 +24,9 @@ def ingest_scored_store(
     """Ingest ``rows`` through the real pipeline; register a sentiment and a topics champion."""
     ingest_file(write_jsonl(path, rows), engine=engine, min_group_size=min_group_size, **parts)
     with engine.begin() as connection:
-        return Champions(_version(connection, "sentiment"), _version(connection, "topics"))
+        return Champions(
+            register_version(connection, "sentiment"), register_version(connection, "topics")
+        )
 
 
 def store_prediction(
@@ -56,12 +58,31 @@ def store_prediction(
         )
 
 
-def _version(connection: Connection, kind: str) -> int:
+def ingest_late_posts(
+    engine: Engine,
+    champions: Champions,
+    path: Path,
+    rows: list[dict[str, Any]],
+    label: str,
+    score: float,
+    **parts: Any,
+) -> None:
+    """Ingest ``rows`` after the store was reported on, then score them ``label``."""
+    ingest_file(write_jsonl(path, rows), engine=engine, min_group_size=2, **parts)
+    source_ids = [row["source_id"] for row in rows]
+    with engine.begin() as connection:
+        ids = connection.execute(select(posts.c.id).where(posts.c.source_id.in_(source_ids)))
+        for post_id in ids.scalars():
+            store_prediction(connection, champions, post_id, label, score)
+
+
+def register_version(connection: Connection, kind: str, version: str | None = None) -> int:
+    """A champion model version row, as the registry writes it on promotion; returns its id."""
     return connection.execute(
         insert(model_versions)
         .values(
             kind=kind,
-            version=f"{kind}-test",
+            version=version or f"{kind}-test",
             path=kind,
             status="champion",
             created_at=datetime(2026, 3, 1),

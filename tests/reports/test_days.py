@@ -6,16 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from core.errors import PrivacyError
-from core.tables import posts
-from ingest.pipeline import ingest_file
 from reports.cells import DAY_OF_HIDDEN_WEEK
 from reports.query import ReportQuery, answer
-from tests.ingest.helpers import post, write_jsonl
+from tests.ingest.helpers import post
 from tests.reports.conftest import PRIVACY, WEEK
-from tests.reports.helpers import store_prediction
+from tests.reports.helpers import ingest_late_posts
 
 TUESDAY, WEDNESDAY = date(2026, 3, 3), date(2026, 3, 4)
 
@@ -51,17 +48,16 @@ def test_one_day_below_k_hides_every_day_of_its_week(
         | {"created_at": "2026-03-04T09:00:00Z", "org_unit": "ops", "channel": "general"}
         for i in range(2)
     ]
-    ingest_file(
-        write_jsonl(tmp_path / "late.jsonl", late),
-        engine=engine,
-        min_group_size=2,
+    ingest_late_posts(
+        engine,
+        champions,
+        tmp_path / "late.jsonl",
+        late,
+        "neutral",
+        0.0,
         redactor=anonymizer,
         pseudonymize=pseudonymize,
     )
-    with engine.begin() as connection:
-        ids = select(posts.c.id).where(posts.c.source_id.in_([r["source_id"] for r in late]))
-        for post_id in connection.execute(ids).scalars():
-            store_prediction(connection, champions, post_id, "neutral", 0.0)
     days = _days(engine, champions)
     assert days[WEDNESDAY].suppressed
     assert days[TUESDAY].suppressed and days[TUESDAY].reason == DAY_OF_HIDDEN_WEEK

@@ -10,18 +10,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 
-from core.tables import model_versions, posts, report_rollup, sentiment_predictions
-from ingest.pipeline import ingest_file
+from core.tables import posts, report_rollup, sentiment_predictions
 from reports import cells
 from reports.blocks import ALL, ROOT, Figures, GroupKey
 from reports.periods import snap
 from reports.privacy import Privacy
 from reports.rollup import ALL_TOPICS, Champions
-from tests.ingest.helpers import post, write_jsonl
+from tests.ingest.helpers import post
 from tests.reports.conftest import PRIVACY, WEEK
-from tests.reports.helpers import store_prediction, stored_blocks
+from tests.reports.helpers import (
+    ingest_late_posts,
+    register_version,
+    store_prediction,
+    stored_blocks,
+)
 
 EVERYONE = GroupKey(ROOT, False, ALL)
 
@@ -49,16 +53,16 @@ def test_a_late_post_for_a_day_already_counted_is_counted(
     engine, champions = store
     before = _cell(engine, champions)
     late = post(900, text="late note", author_id="latecomer", created_at="2026-03-03T18:00:00Z")
-    ingest_file(
-        write_jsonl(tmp_path / "late.jsonl", [late]),
-        engine=engine,
-        min_group_size=2,
+    ingest_late_posts(
+        engine,
+        champions,
+        tmp_path / "late.jsonl",
+        [late],
+        "positive",
+        0.9,
         redactor=anonymizer,
         pseudonymize=pseudonymize,
     )
-    with engine.begin() as connection:
-        post_id = connection.execute(select(posts.c.id).where(posts.c.source_id == "p900"))
-        store_prediction(connection, champions, post_id.scalar_one(), "positive", 0.9)
     after = _cell(engine, champions)
     assert (after.posts, after.authors, after.positive) == (
         before.posts + 1,
@@ -98,20 +102,7 @@ def test_new_champions_are_counted_from_their_own_predictions_only(store) -> Non
     engine, champions = store
     _cell(engine, champions)
     with engine.begin() as connection:
-        newer = connection.execute(
-            insert(model_versions)
-            .values(
-                kind="sentiment",
-                version="sentiment-newer",
-                path="sentiment-newer",
-                status="champion",
-                created_at=datetime(2026, 3, 20),
-                encoder="test",
-                code_version="test",
-                metrics="{}",
-            )
-            .returning(model_versions.c.id)
-        ).scalar_one()
+        newer = register_version(connection, "sentiment", "sentiment-newer")
         challengers = Champions(newer, champions.topics_version_id)
         ids = connection.execute(select(posts.c.id).order_by(posts.c.id).limit(3)).scalars()
         for post_id in ids:
@@ -178,17 +169,16 @@ def test_a_cell_that_reaches_k_with_late_posts_is_shown(
         for i in range(3)
     ]
     before = cells.read(engine, champions, PRIVACY, *snap(*WEEK, "week"), "week", (ALL_TOPICS,))
-    ingest_file(
-        write_jsonl(tmp_path / "late.jsonl", late),
-        engine=engine,
-        min_group_size=2,
+    ingest_late_posts(
+        engine,
+        champions,
+        tmp_path / "late.jsonl",
+        late,
+        "neutral",
+        0.0,
         redactor=anonymizer,
         pseudonymize=pseudonymize,
     )
-    with engine.begin() as connection:
-        late_ids = select(posts.c.id).where(posts.c.source_id.in_([r["source_id"] for r in late]))
-        for post_id in connection.execute(late_ids).scalars():
-            store_prediction(connection, champions, post_id, "neutral", 0.0)
     after = cells.read(engine, champions, PRIVACY, *snap(*WEEK, "week"), "week", (ALL_TOPICS,))
     assert before[(WEEK[0], ALL_TOPICS)].decision.is_suppressed(help_desk)
     assert not after[(WEEK[0], ALL_TOPICS)].decision.is_suppressed(help_desk)
