@@ -1,4 +1,4 @@
-"""Guarded cells, stored: every week's and month's blocks, counted and guarded once, read often.
+"""Guarded cells, stored: weeks' blocks and months' totals, counted and guarded once, read often.
 
 ``refresh`` brings the rollup up to date (``reports.rollup.recount``) and,
 for every ISO week and month holding a recounted day, recounts its
@@ -6,8 +6,11 @@ blocks (``reports.aggregate``), guards each (``reports.guard``: P1-P3 with the
 topic's k) and stores every cell with its suppression reason in
 ``report_cells``. ``read`` returns the stored blocks and decisions, so a
 report or an API request selects figures the guard already passed and never
-counts or guards anything itself (days, not stored, are counted and guarded
-from the rollup when asked, for the whole organisation only: ``_days``).
+counts or guards anything itself. Days and months are answered for the whole
+organisation only, and only where the weeks they touch allow (a month with a
+hidden week is hidden; a week's days are shown all together or not at all),
+so no difference of periods reveals a hidden one (docs/privacy.md); days are
+counted and guarded from the rollup when asked (``_days``).
 Suppression is still decided per block from the data alone, whatever is
 asked (the differencing rule, docs/privacy.md); storing it only makes every
 answer read the same decision.
@@ -36,8 +39,11 @@ from reports.rollup import Champions
 
 CELLS_LOCK = 0x63656C6C  # "cell": the advisory lock id of the refresh on PostgreSQL
 # Weeks and months are stored; days are counted and guarded when asked (``_days``).
+# Weeks first: a month's decision reads its weeks'.
 STORED: tuple[Period, ...] = ("week", "month")
+ROOT_CELL = GroupKey(ROOT, False, ALL)  # the whole organisation, every channel
 DAY_OF_HIDDEN_WEEK = "a day of a week whose days are not all shown"
+MONTH_OF_HIDDEN_WEEK = "a month with a hidden week"
 
 
 @dataclass
@@ -166,7 +172,7 @@ def _days(
     weeks = read(engine, champions, privacy, first, last, "week", topics, {ROOT}, {ALL})
     with engine.connect() as connection:
         blocks = count_blocks(connection, first, last, "day")
-    root = GroupKey(ROOT, False, ALL)
+    root = ROOT_CELL
     days: dict[tuple[date, str], Guarded] = {}
     hidden_weeks: set[tuple[date, str]] = set()
     for (day, topic), block in blocks.items():
@@ -191,11 +197,15 @@ def _store(connection: Connection, privacy: Privacy, period: Period, start: date
     """Recount, guard and store every topic's block of one period."""
     table = report_cells
     connection.execute(delete(table).where(table.c.period == period, table.c.start == start))
+    stop = next_period(start, period)
+    hidden_weeks = _topics_with_a_hidden_week(connection, start, stop) if period == "month" else ()
     rows = []
-    for (_, topic), block in count_blocks(
-        connection, start, next_period(start, period), period
-    ).items():
+    for (_, topic), block in count_blocks(connection, start, stop, period).items():
+        if period == "month":
+            block = {ROOT_CELL: block[ROOT_CELL]} if ROOT_CELL in block else {}
         decision = _guard(privacy, topic, block)
+        if topic in hidden_weeks and block:
+            decision.suppressed.setdefault(ROOT_CELL, MONTH_OF_HIDDEN_WEEK)
         rows += [
             {
                 "period": period,
@@ -216,3 +226,18 @@ def _store(connection: Connection, privacy: Privacy, period: Period, start: date
         ]
     for chunk in range(0, len(rows), 10_000):
         connection.execute(insert(table), rows[chunk : chunk + 10_000])
+
+
+def _topics_with_a_hidden_week(connection: Connection, start: date, stop: date) -> set[str]:
+    """Topics whose organisation-wide cell is suppressed in a week of ``[start, stop)``."""
+    table = report_cells
+    query = select(table.c.topic).where(
+        table.c.period == "week",
+        table.c.start >= start,
+        table.c.start < stop,
+        table.c.org_unit == ROOT,
+        table.c.direct.is_(False),
+        table.c.channel == ALL,
+        table.c.suppressed.is_not(None),
+    )
+    return set(connection.execute(query).scalars())

@@ -1,4 +1,9 @@
-"""Periods: days, ISO weeks (Monday first) and calendar months, in Python and in SQL.
+"""Periods: days, ISO weeks (Monday first) and months made of whole ISO weeks.
+
+A month is the four or five ISO weeks whose Thursday falls in it (as ISO 8601
+assigns weeks to years), so day < week < month nest and a month is exactly
+the sum of its weeks: no month minus its weeks leaves a few edge days, a
+group the guard never saw. March 2026 runs from Monday 2 to Sunday 29 March.
 
 P6: the smallest period is a day, and a query's dates snap outwards to whole
 periods, so two queries can never differ by part of a period.
@@ -24,9 +29,10 @@ def period_start(day: date, period: Period) -> date:
     _check_day(day)
     if period == "day":
         return day
+    monday = day - timedelta(days=day.weekday())
     if period == "week":
-        return day - timedelta(days=day.weekday())
-    return day.replace(day=1)
+        return monday
+    return _first_monday(_month_of(monday))
 
 
 def next_period(start: date, period: Period) -> date:
@@ -35,7 +41,19 @@ def next_period(start: date, period: Period) -> date:
         return start + timedelta(days=1)
     if period == "week":
         return start + timedelta(days=7)
-    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    following = (_month_of(start).replace(day=28) + timedelta(days=4)).replace(day=1)
+    return _first_monday(following)
+
+
+def _month_of(monday: date) -> date:
+    """The first day of the calendar month holding the Thursday of ``monday``'s week."""
+    return (monday + timedelta(days=3)).replace(day=1)
+
+
+def _first_monday(first_of_month: date) -> date:
+    """The Monday of the first ISO week whose Thursday falls in that month."""
+    thursday = first_of_month + timedelta(days=(3 - first_of_month.weekday()) % 7)
+    return thursday - timedelta(days=3)
 
 
 def snap(start: date, end: date, period: Period) -> tuple[date, date]:
@@ -67,34 +85,22 @@ def _check_day(day: date) -> None:
         )
 
 
-class period_of(FunctionElement):
-    """SQL: the first day of the period holding a timestamp column."""
+class day_of(FunctionElement):
+    """SQL: the day (a date) of a timestamp column, on SQLite and PostgreSQL."""
 
     type = Date()
-    inherit_cache = False  # the period is not part of SQLAlchemy's cache key
-    name = "period_of"
-
-    def __init__(self, column: Any, period: Period) -> None:
-        self.period = period
-        super().__init__(column)
+    inherit_cache = True
+    name = "day_of"
 
 
-_SQLITE = {
-    "day": "date({})",
-    "week": "date({}, 'weekday 0', '-6 days')",
-    "month": "date({}, 'start of month')",
-}
+@compiles(day_of, "sqlite")
+def _day_of_sqlite(element: day_of, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
 
 
-@compiles(period_of, "sqlite")
-def _period_of_sqlite(element: period_of, compiler: Any, **kw: Any) -> str:
-    return _SQLITE[element.period].format(compiler.process(element.clauses, **kw))
-
-
-@compiles(period_of, "postgresql")
-def _period_of_postgresql(element: period_of, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"cast(date_trunc('{element.period}', {column}) as date)"
+@compiles(day_of, "postgresql")
+def _day_of_postgresql(element: day_of, compiler: Any, **kw: Any) -> str:
+    return f"cast({compiler.process(element.clauses, **kw)} as date)"
 
 
 def as_date(value: Any) -> date:

@@ -29,6 +29,7 @@ from reports.rollup import ALL_TOPICS, Champions
 from reports.stats import net_sentiment
 
 Dimension = Literal["org_unit", "channel"]
+ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly"}
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,9 @@ def answer(engine: Engine, champions: Champions, privacy: Privacy, query: Report
     a group with no post on the topic is shown suppressed like any group
     below k.
     """
-    if query.period == "day" and (query.org_unit or query.channel is not None or query.by):
+    if query.period != "week" and (query.org_unit or query.channel is not None or query.by):
         raise PrivacyError(
-            "daily figures are for the whole organisation only; ask for weeks or months "
+            f"{ADJECTIVE[query.period]} figures are for the whole organisation only; ask for weeks "
             "to filter or break down by org unit or channel"
         )
     start, stop = snap(query.start, query.end, query.period)

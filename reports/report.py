@@ -32,7 +32,7 @@ class Report:
         stop: Day after the last period.
         period: The periods' length.
         trends: Per period and topic (and ``*`` for every post), the whole organisation.
-        breakdown: The last period, per top-level org unit and topic (none for days).
+        breakdown: The last period, per top-level org unit and topic (weekly reports only).
         alerts: Week-over-week alerts (weekly reports only).
         suppressed: Suppressed cells per reason, trends and breakdown together.
         privacy: The thresholds applied.
@@ -66,7 +66,7 @@ def build_report(
     topics = (ALL_TOPICS, *TOPIC_IDS)
     trends = answer(engine, champions, privacy, ReportQuery(start, end, period, topics))
     results = [trends]
-    if period != "day":  # days are answered for the whole organisation only
+    if period == "week":  # days and months are answered for the whole organisation only
         last = period_start(end, period)
         by_unit = ReportQuery(last, end, period, topics, by=("org_unit",))
         results.append(answer(engine, champions, privacy, by_unit))

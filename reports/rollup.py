@@ -41,7 +41,7 @@ from core.tables import (
     rollup_changes,
     sentiment_predictions,
 )
-from reports.periods import as_date, period_of
+from reports.periods import as_date, day_of
 
 ALL_TOPICS = "*"  # every post, whatever its topics
 NO_UNIT = ""  # posts reported under no unit count for the whole organisation only
@@ -146,7 +146,7 @@ def _count(connection: Connection, champions: Champions, start: date, stop: date
     sentiment = sentiment_predictions
     topic = post_topics.c.topic if mode == "topics" else literal(ALL_TOPICS, String)
     keys = [
-        period_of(posts.c.created_at, "day").label("day"),
+        day_of(posts.c.created_at).label("day"),
         topic.label("topic"),
         func.coalesce(posts.c.org_unit, NO_UNIT).label("org_unit"),
         func.coalesce(posts.c.channel, "").label("channel"),

@@ -1,4 +1,4 @@
-"""Days: the whole organisation only, and a week's days shown all together or not at all."""
+"""Days and months: the whole organisation only, shown only when the weeks they touch allow."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import PrivacyError
-from reports.cells import DAY_OF_HIDDEN_WEEK
+from reports.cells import DAY_OF_HIDDEN_WEEK, MONTH_OF_HIDDEN_WEEK
 from reports.query import ReportQuery, answer
 from tests.ingest.helpers import post
 from tests.reports.conftest import PRIVACY, WEEK
@@ -26,10 +26,13 @@ def _days(engine, champions) -> dict[date, object]:
     "narrower",
     [{"org_unit": "eng"}, {"channel": "general"}, {"by": ("org_unit",)}, {"by": ("channel",)}],
 )
-def test_daily_figures_are_refused_below_the_whole_organisation(store, narrower) -> None:
+@pytest.mark.parametrize("period", ["day", "month"])
+def test_daily_and_monthly_figures_are_refused_below_the_whole_organisation(
+    store, narrower, period
+) -> None:
     engine, champions = store
     with pytest.raises(PrivacyError, match="whole organisation"):
-        answer(engine, champions, PRIVACY, ReportQuery(*WEEK, period="day", **narrower))
+        answer(engine, champions, PRIVACY, ReportQuery(*WEEK, period=period, **narrower))
 
 
 def test_the_days_of_a_week_where_every_day_has_k_authors_are_shown(store) -> None:
@@ -61,3 +64,38 @@ def test_one_day_below_k_hides_every_day_of_its_week(
     days = _days(engine, champions)
     assert days[WEDNESDAY].suppressed
     assert days[TUESDAY].suppressed and days[TUESDAY].reason == DAY_OF_HIDDEN_WEEK
+
+
+def _months(engine, champions) -> dict[date, object]:
+    query = ReportQuery(*WEEK, period="month")
+    return {cell.period: cell for cell in answer(engine, champions, PRIVACY, query).cells}
+
+
+def test_a_month_whose_weeks_are_all_shown_is_shown(store) -> None:
+    engine, champions = store
+    march = _months(engine, champions)[date(2026, 3, 2)]
+    assert not march.suppressed and march.authors == 32
+
+
+def test_a_month_with_a_hidden_week_is_hidden(
+    store, anonymizer, pseudonymize, tmp_path: Path
+) -> None:
+    """Otherwise the week of 9 March (2 authors) would be March minus the week of 2 March."""
+    engine, champions = store
+    late = [
+        post(970 + i, text=f"next week {i}", author_id=f"later-{i}")
+        | {"created_at": "2026-03-10T09:00:00Z", "org_unit": "ops", "channel": "general"}
+        for i in range(2)
+    ]
+    ingest_late_posts(
+        engine,
+        champions,
+        tmp_path / "late.jsonl",
+        late,
+        "neutral",
+        0.0,
+        redactor=anonymizer,
+        pseudonymize=pseudonymize,
+    )
+    march = _months(engine, champions)[date(2026, 3, 2)]
+    assert march.suppressed and march.reason == MONTH_OF_HIDDEN_WEEK
