@@ -72,7 +72,7 @@ def _context(report: Report) -> dict[str, Any]:
         ],
         "net_chart": small_multiples(report.trends, "net_sentiment", labels),
         "share_chart": small_multiples(report.trends, "share", labels),
-        "heatmap": heatmap(report.breakdown, labels),
+        "heatmap": heatmap(report.breakdown, labels) if report.breakdown else "",
         "models": report.models or "see barometer models list",
     }
 

@@ -6,10 +6,13 @@ import dataclasses
 import re
 from datetime import date
 
+import pytest
+
 from reports.alerts import Alert
 from reports.excerpts import excerpts
 from reports.render import renderer_for
-from tests.reports.conftest import PRIVACY
+from reports.report import build_report
+from tests.reports.conftest import PRIVACY, WEEK
 
 
 def test_the_html_is_one_file_that_loads_nothing_from_elsewhere(report) -> None:
@@ -50,3 +53,12 @@ def test_a_protected_topic_is_never_quoted(store, report) -> None:
     engine, champions = store
     anyone = dataclasses.replace(PRIVACY, comment_k=1)
     assert excerpts(engine, champions, anyone, [_alert("collective_action")], report.trends) == {}
+
+
+@pytest.mark.parametrize("period", ["day", "month"])
+def test_a_daily_or_monthly_report_renders_without_a_unit_breakdown(store, period) -> None:
+    engine, champions = store
+    built = build_report(engine, champions, PRIVACY, *WEEK, period=period)
+    page = renderer_for("html").render(built).decode()
+    assert built.breakdown == [] and "<svg" in page
+    assert "By organisation unit" not in page and "whole organisation only" in page
