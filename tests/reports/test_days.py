@@ -17,6 +17,18 @@ from tests.reports.helpers import ingest_late_posts
 TUESDAY, WEDNESDAY = date(2026, 3, 3), date(2026, 3, 4)
 
 
+def _two_more_authors(store, created_at: str, tmp_path: Path, anonymizer, pseudonymize) -> None:
+    """Two new ops authors post at ``created_at``, after the store was reported on."""
+    engine, champions = store
+    late = [
+        post(960 + i, text=f"late note {i}", author_id=f"late-{i}")
+        | {"created_at": created_at, "org_unit": "ops", "channel": "general"}
+        for i in range(2)
+    ]
+    parts = {"redactor": anonymizer, "pseudonymize": pseudonymize}
+    ingest_late_posts(engine, champions, tmp_path / "late.jsonl", late, "neutral", 0.0, **parts)
+
+
 def _days(engine, champions) -> dict[date, object]:
     result = answer(engine, champions, PRIVACY, ReportQuery(*WEEK, period="day"))
     return {cell.period: cell for cell in result.cells}
@@ -46,21 +58,7 @@ def test_one_day_below_k_hides_every_day_of_its_week(
 ) -> None:
     """Otherwise Wednesday (2 authors) would be the week's figure minus Tuesday's."""
     engine, champions = store
-    late = [
-        post(960 + i, text=f"wednesday {i}", author_id=f"late-{i}")
-        | {"created_at": "2026-03-04T09:00:00Z", "org_unit": "ops", "channel": "general"}
-        for i in range(2)
-    ]
-    ingest_late_posts(
-        engine,
-        champions,
-        tmp_path / "late.jsonl",
-        late,
-        "neutral",
-        0.0,
-        redactor=anonymizer,
-        pseudonymize=pseudonymize,
-    )
+    _two_more_authors(store, "2026-03-04T09:00:00Z", tmp_path, anonymizer, pseudonymize)
     days = _days(engine, champions)
     assert days[WEDNESDAY].suppressed
     assert days[TUESDAY].suppressed and days[TUESDAY].reason == DAY_OF_HIDDEN_WEEK
@@ -82,20 +80,6 @@ def test_a_month_with_a_hidden_week_is_hidden(
 ) -> None:
     """Otherwise the week of 9 March (2 authors) would be March minus the week of 2 March."""
     engine, champions = store
-    late = [
-        post(970 + i, text=f"next week {i}", author_id=f"later-{i}")
-        | {"created_at": "2026-03-10T09:00:00Z", "org_unit": "ops", "channel": "general"}
-        for i in range(2)
-    ]
-    ingest_late_posts(
-        engine,
-        champions,
-        tmp_path / "late.jsonl",
-        late,
-        "neutral",
-        0.0,
-        redactor=anonymizer,
-        pseudonymize=pseudonymize,
-    )
+    _two_more_authors(store, "2026-03-10T09:00:00Z", tmp_path, anonymizer, pseudonymize)
     march = _months(engine, champions)[date(2026, 3, 2)]
     assert march.suppressed and march.reason == MONTH_OF_HIDDEN_WEEK
