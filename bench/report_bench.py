@@ -23,14 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text
+from bench_store import fresh_store, insert_batch
+from sqlalchemy import insert
 
-from core.database import get_engine
-from core.migrate import upgrade
 from core.org_tree import closure
 from core.tables import (
-    ingest_batches,
-    metadata,
     model_versions,
     org_unit_ancestors,
     post_topics,
@@ -51,13 +48,7 @@ CHANNELS = [f"channel-{i}" for i in range(8)]
 def register(engine) -> tuple[int, Champions]:
     """An ingest batch, a champion per kind and the org tree's closure."""
     with engine.begin() as connection:
-        batch = connection.execute(
-            insert(ingest_batches)
-            .values(
-                source="bench", file_name="bench", format="jsonl", status="done", started_at=FIRST
-            )
-            .returning(ingest_batches.c.id)
-        ).scalar_one()
+        batch = insert_batch(connection, FIRST)
         ids = {}
         for kind in ("sentiment", "topics"):
             ids[kind] = connection.execute(
@@ -137,12 +128,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database_url or f"sqlite:///{scratch}/bench.db"
-        engine = get_engine(url)
-        if args.database_url:
-            with engine.begin() as connection:
-                connection.execute(text("drop table if exists alembic_version"))
-                metadata.drop_all(connection)
-        upgrade(engine)
+        engine = fresh_store(url, shared=bool(args.database_url))
         started = time.perf_counter()
         batch, champions = register(engine)
         fill(engine, batch, champions, args.posts, 0, FIRST, 26 * 7)

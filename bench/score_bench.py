@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_store import fresh_store, insert_batch
 from sqlalchemy import insert, text
 
 from core.database import get_engine
-from core.migrate import upgrade
-from core.tables import ingest_batches, metadata, posts
+from core.tables import posts
 from models.champions import load_scorer
 from models.dataset import project_posts, project_split
 from models.encoder import Encoder
@@ -41,13 +41,7 @@ def store_posts(engine, count: int) -> None:
     texts = [p.text for p in project_posts()]
     now = datetime(2026, 3, 2)
     with engine.begin() as connection:
-        batch_id = connection.execute(
-            insert(ingest_batches)
-            .values(
-                source="bench", file_name="bench", format="jsonl", status="done", started_at=now
-            )
-            .returning(ingest_batches.c.id)
-        ).scalar_one()
+        batch_id = insert_batch(connection, now)
         rows = [
             {
                 "source": "bench",
@@ -80,12 +74,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database_url or f"sqlite:///{scratch}/bench.db"
-        engine = get_engine(url)
-        if args.database_url:
-            with engine.begin() as connection:
-                connection.execute(text("drop table if exists alembic_version"))
-                metadata.drop_all(connection)
-        upgrade(engine)
+        engine = fresh_store(url, shared=bool(args.database_url))
         store_posts(engine, args.posts)
         engine.dispose()
         Encoder(backend="onnx", cache_dir=Path(scratch) / "onnx-cache").encode(["export"])
