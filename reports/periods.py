@@ -21,7 +21,6 @@ from sqlalchemy.sql.functions import FunctionElement
 from core.errors import PrivacyError
 
 Period = Literal["day", "week", "month"]
-PERIODS: tuple[Period, ...] = ("day", "week", "month")
 
 
 def period_start(day: date, period: Period) -> date:
