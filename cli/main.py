@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 from rich.table import Table
 
-from cli import model_commands, report_command
+from cli import api_commands, model_commands, report_command
 from cli.common import console, engine_for, errors
 from cli.errors import run_cli
 from core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from ingest.anonymize import AnonymizerConfig
     from ingest.pipeline import IngestResult
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -38,6 +37,7 @@ quarantine_app = typer.Typer(help="Records set aside at ingest, and why.", no_ar
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(model_commands.models_app, name="models")
+app.add_typer(api_commands.keys_app, name="keys")
 for command in (
     model_commands.train,
     model_commands.evaluate,
@@ -45,6 +45,8 @@ for command in (
     model_commands.classify,
     model_commands.score,
     report_command.report,
+    api_commands.serve,
+    api_commands.refresh,
 ):
     app.command()(command)
 
@@ -113,14 +115,14 @@ def ingest_path(
     """Ingest ``file`` with a progress bar; used by ``ingest`` and ``demo``."""
     from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
 
-    from ingest.anonymize import Anonymizer, ParallelAnonymizer
+    from ingest.anonymize import Anonymizer, AnonymizerConfig, ParallelAnonymizer
     from ingest.pipeline import ingest_file
     from ingest.pseudonym import Pseudonymizer
     from ingest.sources import source_for
 
     source_for(file, fmt)  # a missing or unknown file fails before the pipelines load
     engine = engine_for(settings)
-    config = anonymizer_config(settings)
+    config = AnonymizerConfig.from_settings(settings)
     count = workers or settings.ingest_workers
     progress = Progress(
         SpinnerColumn(),
@@ -147,18 +149,6 @@ def ingest_path(
                 in_flight=count,
                 on_progress=lambda n: progress.advance(task, n),
             )
-
-
-def anonymizer_config(settings: Settings) -> AnonymizerConfig:
-    """The anonymizer's configuration from settings."""
-    from ingest.anonymize import AnonymizerConfig
-
-    return AnonymizerConfig(
-        spacy_model=settings.spacy_model,
-        employee_id_patterns=tuple(settings.employee_id_patterns),
-        allow_list=tuple(settings.pii_allow_list),
-        ner_scope=settings.ner_scope,
-    )
 
 
 @quarantine_app.command("list")
@@ -207,11 +197,11 @@ def anonymize(
     Only 'id' and the redacted 'text' are written: other fields may identify people.
     """
     from core.errors import InputError
-    from ingest.anonymize import Anonymizer
+    from ingest.anonymize import Anonymizer, AnonymizerConfig
 
     if not input.is_file():
         raise InputError(f"--input {str(input)!r} does not exist")
-    anonymizer = Anonymizer(anonymizer_config(load_settings()))
+    anonymizer = Anonymizer(AnonymizerConfig.from_settings(load_settings()))
     written = skipped = 0
     with (
         input.open(encoding="utf-8", errors="replace") as lines,
@@ -263,10 +253,15 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the demo organisation.")] = 7,
     people: Annotated[int, typer.Option(help="Authors in the demo organisation.")] = 1_800,
     posts_per_week: Annotated[int, typer.Option(help="Everyday posts per week.")] = 820,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API at the end (Ctrl-C stops).")
+    ] = True,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="The API's port.")] = 8000,
 ) -> None:
-    """Run the pipeline on a generated organisation: generate, ingest, score, report (SQLite).
+    """Run the whole pipeline on a generated organisation (SQLite), then serve the API.
 
-    The API joins the demo when it lands.
+    Generate, ingest, install the champions (the shipped ones when none is
+    registered), score, write the report, make one API key per role, serve.
     """
     from cli.demo.generate import DemoSpec, generate
     from core.database import get_engine
@@ -293,7 +288,19 @@ def demo(
     report = report_command.write_report(
         settings, "week", 26, None, "html", data_dir / "report.html"
     )
-    console.print(f"report: {report.resolve()}")
+    console.print(f"report: {report.resolve()}", soft_wrap=True, highlight=False)
+    url = f"http://127.0.0.1:{port}"
+    console.print(f"API: {url}/v1 (docs at {url}/docs); one key per role, shown once:")
+    for role, secret in api_commands.demo_keys(settings).items():
+        console.print(f"  {role:<13} {secret}", highlight=False, soft_wrap=True)
+    console.print(
+        f"try: curl -H 'Authorization: Bearer <people_ops key>' '{url}/v1/trends?topic=workload'",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if serve:
+        console.print("serving; Ctrl-C stops")
+        api_commands.serve_settings(settings, "127.0.0.1", port, workers=2)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from models.encoder import Encoder
+    from reports.rollup import Champions
 
 models_app = typer.Typer(help="Registered model versions.", no_args_is_help=True)
 
@@ -118,6 +119,10 @@ def promote(
     for name in kinds:
         registry.promote(name, version)
         console.print(f"{name} champion is now {version}")
+    # No refresh here: the new champion has scored nothing yet, so its cells would
+    # be empty. The API keeps serving the previous champion's cells until
+    # `barometer score` has scored the posts and refreshed them.
+    console.print("run `barometer score` to score the posts with it and refresh the report cells")
 
 
 @models_app.command("list")
@@ -180,7 +185,6 @@ def score_store(settings: Settings, engine: str = "local", batch_size: int | Non
     """Score what the champions have not scored yet, with a progress bar (``score``, ``demo``)."""
     from models.champions import load_scorer
     from models.scoring import RayOptions, count_unscored, score_posts
-    from reports import cells
     from reports.rollup import Champions
 
     store = engine_for(settings)
@@ -204,8 +208,24 @@ def score_store(settings: Settings, engine: str = "local", batch_size: int | Non
             ray_options=RayOptions(address=settings.ray_address, workers=settings.ray_workers),
         )
     console.print(f"scored {result.scored:,} posts ({pending:,} were waiting)")
+    refresh_cells(settings, Champions(scorer.sentiment_version_id, scorer.topics_version_id))
+
+
+def refresh_cells(settings: Settings, champions: Champions | None = None) -> None:
+    """Bring the guarded report cells up to date for the champions and the thresholds.
+
+    ``score`` ends with it (after scoring, so new champions' cells are full),
+    and ``barometer refresh`` runs it after thresholds change: the API never
+    recounts inside a request. New champions or new thresholds mean a full rebuild.
+    """
+    from reports import cells
+    from reports.rollup import Champions
+
+    store = engine_for(settings)
+    if champions is None:
+        current = _registry(settings).ensure_champions()
+        champions = Champions(current["sentiment"].id, current["topics"].id)
     with console.status("counting and guarding the report cells"):
-        champions = Champions(scorer.sentiment_version_id, scorer.topics_version_id)
         days = cells.refresh(store, champions, privacy_for(settings))
     console.print(f"report cells: {days:,} days recounted")
 

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
         ray_workers: Scoring actors ``--engine ray`` starts, one CPU each. Default 2.
         ingest_batch_size: Records stored per transaction.
         ingest_workers: Processes that anonymize in parallel (1 = in-process).
+        api_max_body_bytes: The largest request body the API reads. Default 32 MiB:
+            1,000 records of a few thousand characters each, with room to spare.
     """
 
     model_config = SettingsConfigDict(
@@ -93,6 +95,7 @@ class Settings(BaseSettings):
     ray_workers: int = Field(default=2, ge=1, le=1024)
     ingest_batch_size: int = Field(default=500, ge=1, le=10_000)
     ingest_workers: int = Field(default=2, ge=1, le=64)
+    api_max_body_bytes: int = Field(default=32 * 2**20, ge=1_024, le=2**30)
 
     @classmethod
     def settings_customise_sources(

@@ -216,6 +216,7 @@ rollup_state = Table(
     Column("sentiment_version_id", Id, nullable=False),
     Column("topics_version_id", Id, nullable=False),
     Column("privacy", Text, nullable=False),  # JSON: k, protected topics' k
+    Column("refreshed_at", DateTime),  # when the cells last changed: what answers are as of
 )
 
 # Days whose rollup is out of date. Database triggers (migration 0004) append a
@@ -236,4 +237,36 @@ author_numbers = Table(
     Column("author", String(16), primary_key=True),
     Column("number", Integer, nullable=False),
     UniqueConstraint("number", name="uq_author_numbers_number"),
+)
+
+# API keys (api.keys): only the SHA-256 of each key is kept, with its role.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),  # admin | people_ops | employee_rep | ingestor
+    Column("prefix", String(16), nullable=False),  # the key's first characters, to recognise it
+    Column("key_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    UniqueConstraint("key_hash", name="uq_api_keys_key_hash"),
+)
+
+# One row per API request, written before the response is sent (api.audit).
+# Triggers (migration 0005) refuse UPDATE and DELETE: the log is append-only.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("key_id", Id),  # NULL: no key, or an unknown one
+    Column("role", String(16)),
+    Column("method", String(8), nullable=False),
+    Column("route", String(255), nullable=False),  # the route template, e.g. /v1/trends
+    Column("parameters", Text, nullable=False),  # JSON: query and path parameters, never a body
+    Column("status", Integer, nullable=False),
+    Column("cells_returned", Integer, nullable=False),
+    Column("cells_suppressed", Integer, nullable=False),
+    Index("ix_audit_log_at", "at"),
 )

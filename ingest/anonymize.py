@@ -14,7 +14,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.settings import DEFAULT_EMPLOYEE_ID_PATTERNS, DEFAULT_SPACY_MODEL
+from core.settings import DEFAULT_EMPLOYEE_ID_PATTERNS, DEFAULT_SPACY_MODEL, Settings
 from ingest.name_lists import default_allow_list
 
 # The PII types Barometer removes; ``ingest.recognizers`` holds a recognizer factory for each.
@@ -44,6 +44,16 @@ class AnonymizerConfig:
     entities: tuple[str, ...] = field(default=ENTITY_TYPES)
     allow_list: tuple[str, ...] = ()
     ner_scope: str = "candidates"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AnonymizerConfig:
+        """The configuration the settings describe (``barometer ingest``, ``POST /v1/posts``)."""
+        return cls(
+            spacy_model=settings.spacy_model,
+            employee_id_patterns=tuple(settings.employee_id_patterns),
+            allow_list=tuple(settings.pii_allow_list),
+            ner_scope=settings.ner_scope,
+        )
 
 
 class Anonymizer:

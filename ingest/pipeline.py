@@ -23,7 +23,7 @@ from ingest.pseudonym import Pseudonymizer
 from ingest.quarantine import remains_of, to_redact, with_redacted
 from ingest.record import Record, validate_record
 from ingest.sources import RawRecord, source_for
-from ingest.store import PostStore, post_row, quarantine_row
+from ingest.store import ChunkCounts, PostStore, post_row, quarantine_row
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +127,108 @@ def ingest_file(
     return result
 
 
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What became of one record sent over HTTP.
+
+    Attributes:
+        index: Its position in the request, from 0.
+        source_id: The id it carried, when it carried a usable one.
+        status: ``stored``, ``updated`` (a newer edit), ``duplicate`` or ``quarantined``.
+        field: For a quarantined record, the field at fault (None: the whole record).
+        reason: For a quarantined record, why.
+    """
+
+    index: int
+    source_id: str | None
+    status: str
+    field: str | None = None
+    reason: str | None = None
+
+
+def ingest_records(
+    records: list[Any],
+    *,
+    engine: Engine,
+    redactor: Redactor,
+    pseudonymize: Pseudonymizer,
+    min_group_size: int,
+    source: str,
+    origin: str = "POST /v1/posts",
+) -> tuple[IngestResult, list[RecordOutcome]]:
+    """Ingest records already in memory (the API) exactly as a file's: one batch, one chunk.
+
+    Validation, anonymization, quarantine and the exactly-once upsert are the
+    file pipeline's own; each record's outcome is returned as well. A record
+    repeating an earlier one's source_id in the same call is a duplicate.
+
+    Args:
+        records: Decoded JSON values; anything but an object is quarantined.
+        engine: The store, migrated.
+        redactor: Redacts texts.
+        pseudonymize: Turns author ids into keyed pseudonyms.
+        min_group_size: k, for the org-unit roll-up.
+        source: The forum the records come from; posts are unique per (source, source_id).
+        origin: What the batch row names as its file.
+
+    Returns:
+        The batch's counts and one outcome per record, in order.
+    """
+    if not 0 < len(source) <= MAX_SOURCE_CHARS:
+        raise InputError(f"source must be 1 to {MAX_SOURCE_CHARS} characters, got {len(source)}")
+    raws = [
+        RawRecord(line, record)
+        if isinstance(record, dict)
+        else RawRecord(line, None, error=f"a record must be a JSON object, got {_kind(record)}")
+        for line, record in enumerate(records, start=1)
+    ]
+    store = PostStore(engine)
+    batch_id = store.start_batch(source, origin, "api")
+    result = IngestResult(batch_id)
+    try:
+        chunk = _validate(raws, pseudonymize)
+        counts = _write(
+            store,
+            batch_id,
+            source,
+            chunk,
+            redactor.submit(_texts_to_redact(chunk)),
+            pseudonymize,
+            result,
+        )
+        if counts.stored or counts.updated:
+            refresh_org_units(engine, min_group_size)
+    except BaseException:
+        store.finish_batch(batch_id, "failed", "interrupted")
+        raise
+    store.finish_batch(batch_id, "done")
+    outcomes: dict[int, RecordOutcome] = {}
+    for raw, field_name, reason, _ in chunk.rejected:
+        source_id = raw.data.get("source_id") if raw.data else None
+        outcomes[raw.line - 1] = RecordOutcome(
+            raw.line - 1,
+            source_id if isinstance(source_id, str) else None,
+            "quarantined",
+            field_name,
+            reason,
+        )
+    seen: set[str] = set()
+    for raw, record in chunk.records:
+        status = counts.outcomes[record.source_id] if record.source_id not in seen else "duplicate"
+        seen.add(record.source_id)
+        reason = "the database refused the record" if status == "quarantined" else None
+        outcomes[raw.line - 1] = RecordOutcome(raw.line - 1, record.source_id, status, None, reason)
+    return result, [outcomes[index] for index in range(len(records))]
+
+
+def _kind(value: Any) -> str:
+    return (
+        "null"
+        if value is None
+        else {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")
+    )
+
+
 def _chunks(
     first: list[RawRecord], rest: Iterator[RawRecord], size: int
 ) -> Iterable[list[RawRecord]]:
@@ -170,7 +272,7 @@ def _write(
     redacted: Future[list[str]],
     pseudonymize: Pseudonymizer,
     result: IngestResult,
-) -> None:
+) -> ChunkCounts:
     texts = iter(redacted.result())
     rows = [
         post_row(
@@ -206,3 +308,4 @@ def _write(
     result.updated += counts.updated
     result.duplicates += counts.duplicates
     result.quarantined += counts.quarantined
+    return counts

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,12 +50,18 @@ def short_hash(*parts: object) -> str:
 
 @dataclass
 class ChunkCounts:
-    """What one chunk did to the store."""
+    """What one chunk did to the store.
+
+    ``outcomes`` maps each post row's source_id to ``stored``, ``updated``,
+    ``duplicate`` or ``quarantined`` (refused by the database), for callers
+    that answer per record (``POST /v1/posts``).
+    """
 
     stored: int = 0
     updated: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    outcomes: dict[str, str] = field(default_factory=dict)
 
 
 class PostStore:
@@ -127,8 +133,16 @@ class PostStore:
             counts.stored = len(inserted)
             leftover = [row for row in values
                         if row["source_id"] not in inserted | refused_ids]  # fmt: skip
-            counts.updated = _apply_edits(connection, source, leftover)
+            edited = _apply_edits(connection, source, leftover)
+            counts.updated = len(edited)
             counts.duplicates = len(rows) - counts.stored - counts.updated - len(refused)
+            for row in rows:
+                counts.outcomes[row["source_id"]] = (
+                    "stored" if row["source_id"] in inserted
+                    else "updated" if row["source_id"] in edited
+                    else "quarantined" if row["source_id"] in refused_ids
+                    else "duplicate"
+                )  # fmt: skip
             counts.quarantined = self._quarantine(connection, source, batch_id, rejected, now)
             connection.execute(
                 update(ingest_batches)
@@ -208,8 +222,8 @@ def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
     return incoming is not None and (stored is None or incoming > stored)
 
 
-def _apply_edits(connection: Connection, source: str, leftover: list[dict[str, Any]]) -> int:
-    """Apply newer edits of stored posts; returns how many were applied.
+def _apply_edits(connection: Connection, source: str, leftover: list[dict[str, Any]]) -> set[str]:
+    """Apply newer edits of stored posts; returns the source_ids of those applied.
 
     An edit that would make the post an exact duplicate of another post by the
     same author on the same day is not applied (the dedup rule wins). An
@@ -225,7 +239,7 @@ def _apply_edits(connection: Connection, source: str, leftover: list[dict[str, A
                 )
             ).all()
         )
-    applied = 0
+    applied: set[str] = set()
     for row in leftover:
         if row["source_id"] not in stored or not _newer(
             row["source_version"], stored[row["source_id"]]
@@ -245,7 +259,7 @@ def _apply_edits(connection: Connection, source: str, leftover: list[dict[str, A
                     connection.execute(delete(table).where(table.c.post_id == post_id))
         except IntegrityError:
             continue
-        applied += 1
+        applied.add(row["source_id"])
     return applied
 
 

@@ -120,6 +120,16 @@ class Registry:
             raise ModelError(f"no {kind} model version {version!r}; see `barometer models list`")
         return _version(row)
 
+    def by_id(self, version_id: int) -> ModelVersion:
+        """The version with row id ``version_id``; ModelError when there is none."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(model_versions).where(model_versions.c.id == version_id)
+            ).first()
+        if row is None:
+            raise ModelError(f"no model version with id {version_id}")
+        return _version(row)
+
     def versions(self, kind: str | None = None) -> list[ModelVersion]:
         """Every registered version (of ``kind``), newest first."""
         query = select(model_versions).order_by(model_versions.c.created_at.desc())

@@ -24,9 +24,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, insert, select, text
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
 from core.tables import report_cells, rollup_state
 from reports import rollup
@@ -91,7 +91,33 @@ def refresh(engine: Engine, champions: Champions, privacy: Privacy) -> int:
         for period in STORED:
             for start in sorted({period_start(day, period) for day in days}):
                 _store(connection, privacy, period, start)
+        if days or rebuild:
+            connection.execute(update(rollup_state).values(refreshed_at=_utcnow()))
     return len(days)
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """Whom the stored cells were counted and guarded for, and when they last changed."""
+
+    champions: Champions
+    privacy: str  # ``Privacy.fingerprint()`` of the thresholds applied
+    refreshed_at: datetime | None
+
+
+def stored_state(engine: Engine) -> StoredState | None:
+    """The stored cells' state, or None before the first refresh."""
+    with engine.connect() as connection:
+        row = connection.execute(select(rollup_state)).first()
+    if row is None:
+        return None
+    return StoredState(
+        Champions(row.sentiment_version_id, row.topics_version_id), row.privacy, row.refreshed_at
+    )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def read(
@@ -104,8 +130,10 @@ def read(
     topics: tuple[str, ...],
     units: Collection[str] | None = None,
     channels: Collection[str] | None = None,
+    *,
+    refresh_first: bool = True,
 ) -> dict[tuple[date, str], Guarded]:
-    """The guarded blocks of every ``period`` in ``[start, stop)`` for ``topics``, refreshed first.
+    """The guarded blocks of every ``period`` in ``[start, stop)`` for ``topics``.
 
     Args:
         engine: The store.
@@ -118,11 +146,15 @@ def read(
         units: Only cells of these units (a query that needs a few cells of
             each block need not read whole blocks); None: every unit.
         channels: Only cells of these channels (``ALL`` for all channels); None: every one.
+        refresh_first: Bring the cells up to date first (default). The API reads
+            what is stored instead (``stored_state`` says for whom it was guarded),
+            so a request never waits for a recount.
 
     Returns:
         (period start, topic) -> its cells and decision; a block with no posts is absent.
     """
-    refresh(engine, champions, privacy)
+    if refresh_first:
+        refresh(engine, champions, privacy)
     if period == "day":
         return _days(engine, champions, privacy, start, stop, topics)
     table = report_cells
@@ -169,7 +201,9 @@ def _days(
     """
     first = period_start(start, "week")
     last = next_period(period_start(stop - timedelta(days=1), "week"), "week")
-    weeks = read(engine, champions, privacy, first, last, "week", topics, {ROOT}, {ALL})
+    weeks = read(
+        engine, champions, privacy, first, last, "week", topics, {ROOT}, {ALL}, refresh_first=False
+    )
     with engine.connect() as connection:
         blocks = count_blocks(connection, first, last, "day")
     root = ROOT_CELL

@@ -29,6 +29,7 @@ def _figure(width: float, height: float) -> tuple[Any, Any]:
     plt.rcParams.update(
         {
             "svg.fonttype": "none",
+            "svg.hashsalt": "barometer",  # stable element ids: the same report, the same bytes
             "font.size": 8,
             "axes.spines.top": False,
             "axes.spines.right": False,

@@ -90,13 +90,28 @@ class Result:
     suppressed: dict[str, int]
 
 
-def answer(engine: Engine, champions: Champions, privacy: Privacy, query: ReportQuery) -> Result:
-    """Count, guard and select the cells ``query`` asks for.
+def answer(
+    engine: Engine,
+    champions: Champions,
+    privacy: Privacy,
+    query: ReportQuery,
+    *,
+    refresh_first: bool = True,
+) -> Result:
+    """Select the guarded cells ``query`` asks for.
 
     Which cells are listed follows the all-posts block (where anyone posted),
     never the topic's own, so a listing cannot tell where a topic was raised:
     a group with no post on the topic is shown suppressed like any group
     below k.
+
+    Args:
+        engine: The store.
+        champions: Whose predictions count.
+        privacy: The thresholds.
+        query: What to select.
+        refresh_first: Bring the stored cells up to date first (default); the
+            API answers from what is stored (see ``cells.read``).
     """
     if query.period != "week" and (query.org_unit or query.channel is not None or query.by):
         raise PrivacyError(
@@ -105,7 +120,11 @@ def answer(engine: Engine, champions: Champions, privacy: Privacy, query: Report
         )
     start, stop = snap(query.start, query.end, query.period)
     topics = query.topics or (ALL_TOPICS,)
-    everyone = cells.read(engine, champions, privacy, start, stop, query.period, (ALL_TOPICS,))
+    if refresh_first:
+        cells.refresh(engine, champions, privacy)
+    everyone = cells.read(
+        engine, champions, privacy, start, stop, query.period, (ALL_TOPICS,), refresh_first=False
+    )
     selected = {period: _selected(block.cells, query) for (period, _), block in everyone.items()}
     keys = [key for period_keys in selected.values() for key in period_keys]
     blocks = cells.read(
@@ -118,6 +137,7 @@ def answer(engine: Engine, champions: Champions, privacy: Privacy, query: Report
         topics,
         units={key.unit for key in keys},
         channels={key.channel for key in keys},
+        refresh_first=False,
     )
     answered = []
     for period in sorted(selected):

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from core.tables import posts
 from models.taxonomy import TOPIC_IDS
+from reports import cells
 from reports.alerts import Alert, find_alerts
 from reports.excerpts import excerpts
 from reports.periods import Period, period_start
@@ -61,15 +62,27 @@ def build_report(
     end: date,
     period: Period = "week",
     models: str = "",
+    *,
+    refresh_first: bool = True,
+    generated_at: datetime | None = None,
 ) -> Report:
-    """The report of every period from the one holding ``start`` to the one holding ``end``."""
+    """The report of every period from the one holding ``start`` to the one holding ``end``.
+
+    ``refresh_first=False`` reports what is stored (the API); ``generated_at``
+    defaults to now (the API passes the cells' refresh time, so the same
+    question gets the same bytes).
+    """
+    if refresh_first:
+        cells.refresh(engine, champions, privacy)
     topics = (ALL_TOPICS, *TOPIC_IDS)
-    trends = answer(engine, champions, privacy, ReportQuery(start, end, period, topics))
+    trends = answer(
+        engine, champions, privacy, ReportQuery(start, end, period, topics), refresh_first=False
+    )
     results = [trends]
     if period == "week":  # days and months are answered for the whole organisation only
         last = period_start(end, period)
         by_unit = ReportQuery(last, end, period, topics, by=("org_unit",))
-        results.append(answer(engine, champions, privacy, by_unit))
+        results.append(answer(engine, champions, privacy, by_unit, refresh_first=False))
     breakdown = results[1].cells if len(results) > 1 else []
     suppressed: dict[str, int] = {}
     for result in results:
@@ -87,6 +100,7 @@ def build_report(
         privacy=privacy,
         excerpts=excerpts(engine, champions, privacy, alerts, trends.cells),
         models=models,
+        **({"generated_at": generated_at} if generated_at else {}),
     )
 
 

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from core.tables import ingest_batches, posts
 
 
 @pytest.mark.slow
-def test_demo_generates_and_ingests_a_small_organisation(tmp_path: Path) -> None:
+def test_demo_runs_the_pipeline_and_prints_the_api_keys_and_report(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETER_")}
     result = subprocess.run(
         [
@@ -24,6 +25,7 @@ def test_demo_generates_and_ingests_a_small_organisation(tmp_path: Path) -> None
             "150",
             "--posts-per-week",
             "12",
+            "--no-serve",
         ],
         env=env,
         capture_output=True,
@@ -39,3 +41,8 @@ def test_demo_generates_and_ingests_a_small_organisation(tmp_path: Path) -> None
     assert batch["status"] == "done"
     assert batch["quarantined"] == 5
     assert stored == batch["stored"] > 300
+    assert f"report: {(tmp_path / 'd' / 'report.html').resolve()}" in result.stdout
+    assert "API: http://127.0.0.1:8000/v1" in result.stdout
+    for role in ("admin", "people_ops", "employee_rep", "ingestor"):
+        assert re.search(rf"^  {role} +brm_\S+$", result.stdout, re.MULTILINE), role
+    assert "serving" not in result.stdout

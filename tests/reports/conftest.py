@@ -31,12 +31,11 @@ def _people(unit: str, channel: str, authors: int, first: int, topic: str | None
     ]
 
 
-@pytest.fixture
-def store(engine, anonymizer, pseudonymize, tmp_path: Path):
+def organisation() -> tuple[list[dict], dict[str, str | None]]:
     """eng/infra: general 8 authors, random 7, help 2; eng/apps: general 9; ops: general 6.
 
     Everyone in eng/infra's general channel writes about workload; three ops
-    people about collective action.
+    people about collective action. Returns the records and source_id -> topic.
     """
     rows = (
         _people("eng/infra", "general", 8, 0, "workload")
@@ -47,6 +46,13 @@ def store(engine, anonymizer, pseudonymize, tmp_path: Path):
         + _people("ops", "general", 3, 500)
     )
     topics = {row["source_id"]: row.pop("topic") for row in rows}
+    return rows, topics
+
+
+@pytest.fixture
+def store(engine, anonymizer, pseudonymize, tmp_path: Path):
+    """The small organisation (``organisation``), ingested and scored."""
+    rows, topics = organisation()
     champions = ingest_scored_store(
         engine,
         tmp_path / "posts.jsonl",

@@ -1,0 +1,177 @@
+"""The audit log: every request, written before its response is sent.
+
+``AuditMiddleware`` wraps the whole application. When the response starts,
+it writes one ``audit_log`` row (key id, role, method, route template, query
+and path parameters, status, cells returned and suppressed) and only then
+lets the response through. If the row cannot be written the caller gets a 503
+instead of the answer: nothing is answered unaudited. Request bodies are
+never logged (posts carry text); for ``POST /v1/posts`` the record count is.
+
+The route handlers and the auth dependency leave what they know in the
+request's state: ``key_id``, ``role``, ``cells_returned``, ``cells_suppressed``
+and ``audit_parameters``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from anyio import to_thread
+from sqlalchemy import Engine, insert, select
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.tables import audit_log
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/v1"
+MAX_PARAMETERS_CHARS = 2_000
+FAILED = json.dumps({"detail": "The server failed to answer; the error is logged."}).encode()
+UNAUDITED = json.dumps(
+    {"detail": "The request could not be written to the audit log, so it was not answered."}
+).encode()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audited request."""
+
+    id: int
+    at: datetime
+    key_id: int | None
+    role: str | None
+    method: str
+    route: str
+    parameters: dict[str, Any]
+    status: int
+    cells_returned: int
+    cells_suppressed: int
+
+
+class AuditMiddleware:
+    """Write an ``audit_log`` row for every HTTP request before its response goes out.
+
+    Args:
+        app: The application to wrap.
+        engine: The store holding ``audit_log``; a callable returning it is
+            accepted too, so the app can be built before the database is reached.
+    """
+
+    def __init__(self, app: ASGIApp, engine: Engine | Callable[[], Engine]) -> None:
+        self.app = app
+        self._engine = engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request; audit it when its response starts."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        started = False
+        refused = False
+
+        async def audited_send(message: Message) -> None:
+            nonlocal started, refused
+            if message["type"] == "http.response.start":
+                started = True
+                try:
+                    await to_thread.run_sync(self._write, scope, state, message["status"])
+                except Exception:
+                    logger.exception("audit write failed; answering 503 instead")
+                    refused = True
+                    await _respond(send, 503, UNAUDITED)
+                    return
+            if refused:
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, audited_send)
+        except Exception:
+            logger.exception("unhandled error in %s %s", scope["method"], _route(scope))
+            if started:
+                raise
+            await _respond(audited_send, 500, FAILED)
+
+    def _write(self, scope: Scope, state: dict[str, Any], status: int) -> None:
+        engine = self._engine if isinstance(self._engine, Engine) else self._engine()
+        parameters = _parameters(scope, state)
+        with engine.begin() as connection:
+            connection.execute(
+                insert(audit_log).values(
+                    at=datetime.now(UTC).replace(tzinfo=None),
+                    key_id=state.get("key_id"),
+                    role=state.get("role"),
+                    method=scope["method"][:8],
+                    route=_route(scope)[:255],
+                    parameters=parameters,
+                    status=status,
+                    cells_returned=state.get("cells_returned", 0),
+                    cells_suppressed=state.get("cells_suppressed", 0),
+                )
+            )
+
+
+async def _respond(send: Send, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _route(scope: Scope) -> str:
+    """The matched route's template (``/v1/trends``), else the path asked for.
+
+    FastAPI gives an included router's routes their own path without the
+    router's prefix; every router here is included under ``API_PREFIX``.
+    """
+    path = scope.get("path", "")
+    template = getattr(scope.get("route"), "path", None)
+    if template is None:
+        return path
+    return API_PREFIX + template if path.startswith(API_PREFIX + "/") else template
+
+
+def _parameters(scope: Scope, state: dict[str, Any]) -> str:
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    values: dict[str, Any] = {}
+    for name, value in query:
+        values.setdefault(name, []).append(value)
+    parameters = {name: v[0] if len(v) == 1 else v for name, v in values.items()}
+    parameters.update(scope.get("path_params", {}))
+    parameters.update(state.get("audit_parameters", {}))
+    text = json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str)
+    if len(text) > MAX_PARAMETERS_CHARS:
+        text = json.dumps({"truncated": text[:MAX_PARAMETERS_CHARS]}, ensure_ascii=False)
+    return text
+
+
+def read_audit(
+    engine: Engine, *, after_id: int = 0, since: datetime | None = None, limit: int = 100
+) -> list[AuditEntry]:
+    """Audit rows with an id above ``after_id`` (and at or after ``since``), oldest first."""
+    query = select(audit_log).where(audit_log.c.id > after_id).order_by(audit_log.c.id).limit(limit)
+    if since is not None:
+        query = query.where(audit_log.c.at >= since)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [
+        AuditEntry(
+            id=row.id,
+            at=row.at,
+            key_id=row.key_id,
+            role=row.role,
+            method=row.method,
+            route=row.route,
+            parameters=json.loads(row.parameters),
+            status=row.status,
+            cells_returned=row.cells_returned,
+            cells_suppressed=row.cells_suppressed,
+        )
+        for row in rows
+    ]

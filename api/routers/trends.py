@@ -1,0 +1,90 @@
+"""Guarded cells over time: ``/v1/trends`` (per period) and ``/v1/breakdowns`` (by unit, channel).
+
+Both select stored cells through ``reports.query.answer``: the guard decided
+every figure before any request came, and a query can only pick cells of it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from api.deps import CellsDep, ServiceDep, count_cells, require
+from api.ranges import (
+    ChannelParam,
+    EndParam,
+    PeriodParam,
+    StartParam,
+    TopicsParam,
+    UnitParam,
+    date_range,
+    topics_of,
+)
+from api.roles import READERS
+from api.schemas import CellOut, CellsOut, PrivacyOut
+from reports.query import ReportQuery, Result, answer
+
+router = APIRouter(tags=["trends"], dependencies=[Depends(require(*READERS))])
+ByParam = Annotated[
+    list[Literal["org_unit", "channel"]],
+    Query(min_length=1, description="org_unit (the unit's children) and/or channel."),
+]
+
+
+@router.get("/trends", response_model=CellsOut)
+def trends(
+    request: Request,
+    service: ServiceDep,
+    stored: CellsDep,
+    start: StartParam = None,
+    end: EndParam = None,
+    period: PeriodParam = "week",
+    topics: TopicsParam = None,
+    org_unit: UnitParam = None,
+    channel: ChannelParam = None,
+) -> CellsOut:
+    """Net sentiment, volume and share per period and topic, for one group (default: everyone)."""
+    first, last = date_range(service, start, end, period)
+    query = ReportQuery(first, last, period, topics_of(topics), org_unit, channel)
+    return cells_out(request, service, stored, query)
+
+
+@router.get("/breakdowns", response_model=CellsOut)
+def breakdowns(
+    request: Request,
+    service: ServiceDep,
+    stored: CellsDep,
+    by: ByParam,
+    start: StartParam = None,
+    end: EndParam = None,
+    period: PeriodParam = "week",
+    topics: TopicsParam = None,
+    org_unit: UnitParam = None,
+    channel: ChannelParam = None,
+) -> CellsOut:
+    """The same figures split by org unit and/or channel (weeks only; protected topics never)."""
+    first, last = date_range(service, start, end, period)
+    query = ReportQuery(first, last, period, topics_of(topics), org_unit, channel, tuple(by))
+    return cells_out(request, service, stored, query)
+
+
+def cells_out(
+    request: Request, service: ServiceDep, stored: CellsDep, query: ReportQuery
+) -> CellsOut:
+    """Answer ``query`` from the stored cells and count what it shows for the audit log."""
+    result: Result = answer(
+        service.engine, stored.champions, service.privacy, query, refresh_first=False
+    )
+    suppressed = sum(result.suppressed.values())
+    count_cells(request, len(result.cells) - suppressed, suppressed)
+    return CellsOut(
+        period=query.period,
+        start=result.start,
+        end=result.stop - timedelta(days=1),
+        as_of=stored.as_of,
+        privacy=PrivacyOut(k=service.privacy.k, protected_topics=service.privacy.protected),
+        suppressed=result.suppressed,
+        cells=[CellOut.model_validate(cell) for cell in result.cells],
+    )
