@@ -9,6 +9,7 @@ from fastapi import HTTPException, Query
 
 from api.deps import Service, default_end
 from models.taxonomy import TOPIC_IDS
+from reports.periods import period_start
 from reports.query import ADJECTIVE
 from reports.rollup import ALL_TOPICS
 
@@ -21,7 +22,7 @@ Period = Literal["day", "week", "month"]
 
 StartParam = Annotated[
     date | None,
-    Query(ge=EARLIEST, le=LATEST, description="First day (default: 12 weeks before end)."),
+    Query(ge=EARLIEST, le=LATEST, description="First day (default: the 12 weeks up to end)."),
 ]
 EndParam = Annotated[
     date | None,
@@ -44,7 +45,7 @@ def date_range(
 ) -> tuple[date, date]:
     """The range asked for, with defaults; 400 when it is reversed or too long."""
     last = default_end(service, end)
-    first = start or last - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1)
+    first = start or period_start(last, "week") - timedelta(weeks=DEFAULT_WEEKS - 1)
     if first > last:
         raise HTTPException(400, f"start ({first}) must not be after end ({last}).")
     if (last - first).days + 1 > MAX_DAYS[period]:
