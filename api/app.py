@@ -71,7 +71,9 @@ def create_app(settings: Settings) -> FastAPI:
         pseudonym_key=settings.key_bytes(),
     )
     for router in ROUTERS:
-        app.include_router(router.router, prefix=API_PREFIX, responses=ERRORS)
+        # The probes need no key and take no parameters: only 503 applies to them.
+        responses = {503: ERRORS[503]} if router is health else ERRORS
+        app.include_router(router.router, prefix=API_PREFIX, responses=responses)
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(AuditMiddleware, engine=engine)  # added last: the outermost

@@ -65,12 +65,20 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 def describe(error: dict[str, Any]) -> str:
     """One pydantic error as a sentence naming where it is: ``query parameter 'period': …``."""
     location = [str(part) for part in error.get("loc", ())]
+    if error.get("type") == "json_invalid":  # FastAPI's loc is ("body", offset), not a field
+        reason = _lower_first(str(error.get("ctx", {}).get("error", "it cannot be parsed")))
+        return f"The request body is not valid JSON: {reason} at character {location[-1]}"
     where = {"query": "query parameter", "path": "path parameter", "body": "body field"}
     if location and location[0] in where:
         place = where[location[0]]
-        name = ".".join(location[1:])
-        subject = f"{place} '{name}'" if name else "the request body"
+        name = ".".join(part for part in location[1:] if not part.isdigit())  # topic, not topic.0
+        subject = f"{place} '{name}'" if name else "request body"
     else:
-        subject = "the request"
+        subject = "request"
     message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
-    return f"The {subject}: {message[0].lower() + message[1:]}" if message else f"Bad {subject}"
+    return f"The {subject}: {_lower_first(message)}" if message else f"Bad {subject}"
+
+
+def _lower_first(text: str) -> str:
+    """``text`` continuing a sentence: its first letter lowered, unless it starts an acronym."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]

@@ -170,6 +170,8 @@ class ReadyOut(BaseModel):
 class PostsIn(BaseModel):
     """Up to 1,000 forum records, validated one by one like a file's records."""
 
+    model_config = ConfigDict(extra="forbid")
+
     source: str = Field(min_length=1, max_length=64, description="The forum the records come from.")
     records: list[Any] = Field(
         min_length=1,

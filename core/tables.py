@@ -205,6 +205,9 @@ report_cells = Table(
     Column("positive", Integer, nullable=False),
     Column("score_sum", Float, nullable=False),
     Column("suppressed", String(64)),  # the reason, or NULL when shown
+    # A query reads a few groups of a few topics over a range of periods; the
+    # primary key's order would scan every cell of the range (migration 0005).
+    Index("ix_report_cells_lookup", "period", "topic", "org_unit", "channel", "start"),
 )
 
 # What the rollup and the guarded cells were computed for (one row): other

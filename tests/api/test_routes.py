@@ -18,7 +18,11 @@ def test_trends_default_to_every_topic_over_the_twelve_weeks_up_to_the_newest_po
 
 def test_a_shown_cell_carries_its_figures_and_interval(api) -> None:
     (cell,) = api.get("/v1/trends", "people_ops", topic="*", **WEEK).json()["cells"]
-    assert (cell["posts"], cell["authors"], cell["negative"]) == (32, 32, 32)  # 8 + 7 + 2 + 9 + 3 + 3
+    assert (cell["posts"], cell["authors"], cell["negative"]) == (
+        32,
+        32,
+        32,
+    )  # 8 + 7 + 2 + 9 + 3 + 3
     assert cell["net_sentiment"] == -1.0 and cell["net_low"] < cell["net_high"]
 
 

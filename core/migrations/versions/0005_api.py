@@ -1,4 +1,4 @@
-"""api: hashed API keys, the append-only audit log, the cells' refresh time
+"""api: hashed API keys, the append-only audit log, the cells' refresh time and lookup index
 
 Revision ID: 0005
 Revises: 0004
@@ -59,6 +59,12 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
     with op.batch_alter_table("rollup_state") as batch:
         batch.add_column(sa.Column("refreshed_at", sa.DateTime))
+    # An API request selects a few groups of a few topics over a range of periods.
+    op.create_index(
+        "ix_report_cells_lookup",
+        "report_cells",
+        ["period", "topic", "org_unit", "channel", "start"],
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRES_REFUSE)
         op.execute(
@@ -77,6 +83,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("drop trigger if exists audit_log_append_only on audit_log")
         op.execute("drop function if exists audit_log_refuse()")
+    op.drop_index("ix_report_cells_lookup", "report_cells")
     with op.batch_alter_table("rollup_state") as batch:
         batch.drop_column("refreshed_at")
     op.drop_index("ix_audit_log_at", "audit_log")
