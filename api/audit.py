@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from anyio import to_thread
 from sqlalchemy import Engine, insert, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -81,7 +80,7 @@ class AuditMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 try:
-                    await to_thread.run_sync(self._write, scope, state, message["status"])
+                    self._write(scope, state, message["status"])
                 except Exception:
                     logger.exception("audit write failed; answering 503 instead")
                     refused = True

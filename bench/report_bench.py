@@ -30,6 +30,7 @@ from core.org_tree import closure
 from core.tables import (
     model_versions,
     org_unit_ancestors,
+    org_units,
     post_topics,
     posts,
     sentiment_predictions,
@@ -68,7 +69,16 @@ def register(engine) -> tuple[int, Champions]:
         paths = sorted({u for unit in UNITS for u in (unit, unit.split("/")[0])})
         connection.execute(org_unit_ancestors.delete())
         connection.execute(insert(org_unit_ancestors), closure(paths))
+        connection.execute(org_units.delete())
+        connection.execute(insert(org_units), [_unit(path) for path in paths])
     return batch, Champions(ids["sentiment"], ids["topics"])
+
+
+def _unit(path: str) -> dict:
+    """An ``org_units`` row: every unit of the bench tree is large enough to report as itself."""
+    parent = path.rsplit("/", 1)[0] if "/" in path else None
+    return {"path": path, "parent": parent, "depth": path.count("/") + 1, "authors": 2000,
+            "reported_as": path}  # fmt: skip
 
 
 def fill(

@@ -30,19 +30,11 @@ def serve_settings(settings: Settings, host: str, port: int, workers: int) -> No
     Each worker builds its app from the environment, so the settings that
     differ from it (the demo's) are exported first.
     """
-    import uvicorn
+    from api import server
 
     engine_for(settings)  # a database at another schema fails here, before any worker starts
     os.environ.update(_environment(settings))
-    uvicorn.run(
-        "api.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-    )
+    server.run(host, port, workers)
 
 
 def _environment(settings: Settings) -> dict[str, str]:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from core.errors import PrivacyError
+from core.tables import org_units
 from reports import cells
 from reports.aggregate import Block
 from reports.blocks import ALL, ROOT, Figures, GroupKey
@@ -122,8 +123,22 @@ def answer(
     topics = query.topics or (ALL_TOPICS,)
     if refresh_first:
         cells.refresh(engine, champions, privacy)
+    # Only the groups the query can select: a breakdown's dimension in full, the
+    # filtered unit or channel alone otherwise (reading every group of the
+    # all-posts block cost a request 40 ms at 100k posts, most of its time).
     everyone = cells.read(
-        engine, champions, privacy, start, stop, query.period, (ALL_TOPICS,), refresh_first=False
+        engine,
+        champions,
+        privacy,
+        start,
+        stop,
+        query.period,
+        (ALL_TOPICS,),
+        units=_units_of(engine, query),
+        channels=None
+        if "channel" in query.by
+        else {ALL if query.channel is None else query.channel},
+        refresh_first=False,
     )
     selected = {period: _selected(block.cells, query) for (period, _), block in everyone.items()}
     keys = [key for period_keys in selected.values() for key in period_keys]
@@ -150,6 +165,17 @@ def answer(
                 )
     counts = Counter(c.reason for c in answered if c.reason)
     return Result(query, start, stop, answered, dict(counts))
+
+
+def _units_of(engine: Engine, query: ReportQuery) -> set[str]:
+    """The units a query can select: its unit, and with a breakdown by unit its children too."""
+    unit = query.org_unit or ROOT
+    if "org_unit" not in query.by:
+        return {unit}
+    parent = org_units.c.parent.is_(None) if unit == ROOT else org_units.c.parent == unit
+    with engine.connect() as connection:
+        children = connection.execute(select(org_units.c.path).where(parent)).scalars()
+        return {unit, *children}
 
 
 def _selected(block: Block, query: ReportQuery) -> list[GroupKey]:

@@ -29,6 +29,7 @@ from core.tables import (
     author_numbers,
     ingest_batches,
     org_unit_ancestors,
+    org_units,
     post_topics,
     posts,
     report_cells,
@@ -37,6 +38,7 @@ from core.tables import (
     rollup_state,
     sentiment_predictions,
 )
+from ingest.org_units import parent_of
 from reports.blocks import ALL, ROOT, GroupKey, block_table
 from reports.guard import Relation
 from reports.periods import period_start
@@ -74,6 +76,19 @@ def store(tmp_path_factory):
     with engine.begin() as connection:
         connection.execute(delete(org_unit_ancestors))
         connection.execute(insert(org_unit_ancestors), closure(UNITS))
+        connection.execute(  # the tree as ingest records it, every unit reported as itself
+            insert(org_units),
+            [
+                {
+                    "path": u,
+                    "parent": parent_of(u),
+                    "depth": u.count("/") + 1,
+                    "authors": 9,
+                    "reported_as": u,
+                }
+                for u in UNITS
+            ],
+        )
         batch = connection.execute(
             insert(ingest_batches)
             .values(source="t", file_name="t", format="jsonl", status="done", started_at=FIRST_DAY)
