@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -25,6 +24,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy import Engine, insert, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.schemas import AuditEntryOut
 from core.tables import audit_log
 
 logger = logging.getLogger(__name__)
@@ -35,22 +35,6 @@ FAILED = json.dumps({"detail": "The server failed to answer; the error is logged
 UNAUDITED = json.dumps(
     {"detail": "The request could not be written to the audit log, so it was not answered."}
 ).encode()
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One audited request."""
-
-    id: int
-    at: datetime
-    key_id: int | None
-    role: str | None
-    method: str
-    route: str
-    parameters: dict[str, Any]
-    status: int
-    cells_returned: int
-    cells_suppressed: int
 
 
 class AuditMiddleware:
@@ -152,7 +136,7 @@ def _parameters(scope: Scope, state: dict[str, Any]) -> str:
 
 def read_audit(
     engine: Engine, *, after_id: int = 0, since: datetime | None = None, limit: int = 100
-) -> list[AuditEntry]:
+) -> list[AuditEntryOut]:
     """Audit rows with an id above ``after_id`` (and at or after ``since``), oldest first."""
     query = select(audit_log).where(audit_log.c.id > after_id).order_by(audit_log.c.id).limit(limit)
     if since is not None:
@@ -160,17 +144,6 @@ def read_audit(
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     return [
-        AuditEntry(
-            id=row.id,
-            at=row.at,
-            key_id=row.key_id,
-            role=row.role,
-            method=row.method,
-            route=row.route,
-            parameters=json.loads(row.parameters),
-            status=row.status,
-            cells_returned=row.cells_returned,
-            cells_suppressed=row.cells_suppressed,
-        )
+        AuditEntryOut.model_validate({**row._asdict(), "parameters": json.loads(row.parameters)})
         for row in rows
     ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from fastapi import HTTPException, Query
+from fastapi import Depends, HTTPException, Query
 
-from api.deps import Service, default_end
+from api.deps import Service, ServiceDep, default_end
 from models.taxonomy import TOPIC_IDS
 from reports.periods import period_start
-from reports.query import ADJECTIVE
+from reports.query import ADJECTIVE, ReportQuery
 from reports.rollup import ALL_TOPICS
 
 EARLIEST = date(2000, 1, 1)
@@ -54,6 +54,23 @@ def date_range(
             f"A {ADJECTIVE[period]} range may span at most {MAX_DAYS[period]} days; ask for less.",
         )
     return first, last
+
+
+async def cell_query(
+    service: ServiceDep,
+    start: StartParam = None,
+    end: EndParam = None,
+    period: PeriodParam = "week",
+    topics: TopicsParam = None,
+    org_unit: UnitParam = None,
+    channel: ChannelParam = None,
+) -> ReportQuery:
+    """The query the trends and breakdowns parameters describe, defaults filled in."""
+    first, last = date_range(service, start, end, period)
+    return ReportQuery(first, last, period, topics_of(topics), org_unit, channel)
+
+
+CellQueryDep = Annotated[ReportQuery, Depends(cell_query)]
 
 
 def topics_of(topics: list[str] | None) -> tuple[str, ...]:

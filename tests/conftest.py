@@ -63,11 +63,16 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     if request.param == "postgres":
-        with engine.begin() as connection:
-            tables = ", ".join(table.name for table in metadata.sorted_tables)
-            connection.execute(text(f"truncate {tables} restart identity cascade"))
+        empty(engine)
     else:
         engine.dispose()
+
+
+def empty(engine: Engine) -> None:
+    """Empty every table of the session's PostgreSQL database for the next test."""
+    with engine.begin() as connection:
+        tables = ", ".join(table.name for table in metadata.sorted_tables)
+        connection.execute(text(f"truncate {tables} restart identity cascade"))
 
 
 @pytest.fixture

@@ -6,22 +6,14 @@ every figure before any request came, and a query can only pick cells of it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.deps import CellsDep, ServiceDep, count_cells, require
-from api.ranges import (
-    ChannelParam,
-    EndParam,
-    PeriodParam,
-    StartParam,
-    TopicsParam,
-    UnitParam,
-    date_range,
-    topics_of,
-)
+from api.ranges import CellQueryDep
 from api.roles import READERS
 from api.schemas import CellOut, CellsOut, PrivacyOut
 from reports.query import ReportQuery, Result, answer
@@ -35,39 +27,18 @@ ByParam = Annotated[
 
 @router.get("/trends", response_model=CellsOut)
 def trends(
-    request: Request,
-    service: ServiceDep,
-    stored: CellsDep,
-    start: StartParam = None,
-    end: EndParam = None,
-    period: PeriodParam = "week",
-    topics: TopicsParam = None,
-    org_unit: UnitParam = None,
-    channel: ChannelParam = None,
+    request: Request, service: ServiceDep, stored: CellsDep, query: CellQueryDep
 ) -> Response:
     """Net sentiment, volume and share per period and topic, for one group (default: everyone)."""
-    first, last = date_range(service, start, end, period)
-    query = ReportQuery(first, last, period, topics_of(topics), org_unit, channel)
     return cells_out(request, service, stored, query)
 
 
 @router.get("/breakdowns", response_model=CellsOut)
 def breakdowns(
-    request: Request,
-    service: ServiceDep,
-    stored: CellsDep,
-    by: ByParam,
-    start: StartParam = None,
-    end: EndParam = None,
-    period: PeriodParam = "week",
-    topics: TopicsParam = None,
-    org_unit: UnitParam = None,
-    channel: ChannelParam = None,
+    request: Request, service: ServiceDep, stored: CellsDep, query: CellQueryDep, by: ByParam
 ) -> Response:
     """The same figures split by org unit and/or channel (weeks only; protected topics never)."""
-    first, last = date_range(service, start, end, period)
-    query = ReportQuery(first, last, period, topics_of(topics), org_unit, channel, tuple(by))
-    return cells_out(request, service, stored, query)
+    return cells_out(request, service, stored, replace(query, by=tuple(by)))
 
 
 def cells_out(

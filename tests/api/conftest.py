@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from api.app import create_app
 from api.keys import create_key
@@ -23,12 +23,12 @@ from api.roles import Role
 from core.database import get_engine
 from core.migrate import upgrade
 from core.settings import load_settings
-from core.tables import metadata, posts
+from core.tables import posts
 from ingest.pseudonym import Pseudonymizer
 from reports import cells
 from reports.privacy import Privacy
 from reports.rollup import Champions
-from tests.conftest import TEST_KEY
+from tests.conftest import TEST_KEY, empty
 from tests.reports.conftest import organisation
 from tests.reports.helpers import ingest_scored_store, store_prediction
 
@@ -77,9 +77,7 @@ def org_engine(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Eng
     upgrade(engine)
     yield engine
     if request.param == "postgres":
-        with engine.begin() as connection:
-            tables = ", ".join(table.name for table in metadata.sorted_tables)
-            connection.execute(text(f"truncate {tables} restart identity cascade"))
+        empty(engine)
 
 
 @pytest.fixture(scope="module")
