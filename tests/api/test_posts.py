@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.tables import posts, quarantine
+from core.tables import metadata, posts, quarantine
+from tests.conftest import TEST_KEY
 
 
 def _record(source_id: str, text: str = "The on-call rota is brutal this month.", **extra) -> dict:
@@ -81,3 +82,36 @@ def test_names_and_contacts_are_removed_and_the_author_is_a_pseudonym(empty_api)
     assert "Whitfield" not in row.text and "example.com" not in row.text
     assert "555" not in row.text
     assert row.author != "EMP-204311" and len(row.author) == 16
+
+
+def test_a_unit_with_fewer_than_k_authors_is_reported_as_its_parent(empty_api) -> None:
+    """P5 through HTTP: three authors in eng/small (k is 5) are counted under eng.
+
+    eng's own two authors and eng/small's three make the five eng needs.
+    """
+    small = [_record(f"s{i}", org_unit="eng/small") for i in range(3)]
+    own = [_record(f"e{i}", org_unit="eng") for i in range(2)]
+    large = [_record(f"l{i}", org_unit="eng/large") for i in range(6)]
+    _send(empty_api, *small, *own, *large)
+    with empty_api.engine.connect() as connection:
+        reported = dict(connection.execute(select(posts.c.source_id, posts.c.org_unit)).all())
+    assert {reported[f"s{i}"] for i in range(3)} == {"eng"}
+    assert {reported[f"l{i}"] for i in range(6)} == {"eng/large"}
+
+
+def test_the_pseudonym_key_appears_in_no_answer_and_no_table(empty_api) -> None:
+    """P7 through HTTP: the key is in neither the answers nor anything stored."""
+    answers = [
+        empty_api.post(
+            "/v1/posts", {"source": "forum", "records": [_record("p1"), {}]}, "ingestor"
+        ),
+        empty_api.get("/v1/audit", "employee_rep"),
+        empty_api.get("/v1/trends", "people_ops"),
+        empty_api.get("/v1/ready"),
+    ]
+    stored = []
+    with empty_api.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            stored += [str(row) for row in connection.execute(select(table))]
+    for text in [a.text for a in answers] + stored:
+        assert TEST_KEY not in text
