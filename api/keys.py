@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, insert, select, update
 
 from api.roles import Role
+from core.database import Store, connected
 from core.errors import ConfigError, InputError
 from core.tables import api_keys
 
@@ -90,9 +91,9 @@ def revoke_key(engine: Engine, key_id: int) -> ApiKey:
     return _get(engine, key_id)
 
 
-def verify(engine: Engine, secret: str) -> ApiKey | None:
+def verify(engine: Store, secret: str) -> ApiKey | None:
     """The live key ``secret`` belongs to, or None for an unknown or revoked one."""
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         row = connection.execute(
             select(api_keys).where(
                 api_keys.c.key_hash == hash_key(secret), api_keys.c.revoked_at.is_(None)

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query
 
-from api.deps import Service, ServiceDep, default_end
+from api.deps import ConnectionDep, default_end
+from core.database import Store
 from models.taxonomy import TOPIC_IDS
 from reports.periods import period_start
 from reports.query import ADJECTIVE, ReportQuery
@@ -41,10 +42,10 @@ ChannelParam = Annotated[str | None, Query(min_length=1, max_length=128)]
 
 
 def date_range(
-    service: Service, start: date | None, end: date | None, period: str
+    store: Store, start: date | None, end: date | None, period: str
 ) -> tuple[date, date]:
     """The range asked for, with defaults; 400 when it is reversed or too long."""
-    last = default_end(service, end)
+    last = default_end(store, end)
     first = start or period_start(last, "week") - timedelta(weeks=DEFAULT_WEEKS - 1)
     if first > last:
         raise HTTPException(400, f"start ({first}) must not be after end ({last}).")
@@ -57,7 +58,7 @@ def date_range(
 
 
 async def cell_query(
-    service: ServiceDep,
+    connection: ConnectionDep,
     start: StartParam = None,
     end: EndParam = None,
     period: PeriodParam = "week",
@@ -66,7 +67,7 @@ async def cell_query(
     channel: ChannelParam = None,
 ) -> ReportQuery:
     """The query the trends and breakdowns parameters describe, defaults filled in."""
-    first, last = date_range(service, start, end, period)
+    first, last = date_range(connection, start, end, period)
     return ReportQuery(first, last, period, topics_of(topics), org_unit, channel)
 
 

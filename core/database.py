@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from core.errors import ConfigError
 
 logger = logging.getLogger(__name__)
+
+# What a reading function accepts: the engine (it checks out a connection for
+# the read) or a connection already open (an API request reads everything it
+# needs through one, instead of a checkout per read).
+Store = Engine | Connection
+
+
+@contextlib.contextmanager
+def connected(store: Store) -> Iterator[Connection]:
+    """A connection for reading from ``store``: its own checkout, or ``store`` itself."""
+    if isinstance(store, Connection):
+        yield store
+        return
+    with store.connect() as connection:
+        yield connection
 
 
 @functools.cache

@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 
+from core.database import Store, connected
 from core.tables import report_cells, rollup_state
 from reports import rollup
 from reports.aggregate import Block, count_blocks
@@ -105,9 +106,9 @@ class StoredState:
     refreshed_at: datetime | None
 
 
-def stored_state(engine: Engine) -> StoredState | None:
+def stored_state(engine: Store) -> StoredState | None:
     """The stored cells' state, or None before the first refresh."""
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         row = connection.execute(select(rollup_state)).first()
     if row is None:
         return None
@@ -121,7 +122,7 @@ def _utcnow() -> datetime:
 
 
 def read(
-    engine: Engine,
+    engine: Store,
     champions: Champions,
     privacy: Privacy,
     start: date,
@@ -146,9 +147,10 @@ def read(
         units: Only cells of these units (a query that needs a few cells of
             each block need not read whole blocks); None: every unit.
         channels: Only cells of these channels (``ALL`` for all channels); None: every one.
-        refresh_first: Bring the cells up to date first (default). The API reads
-            what is stored instead (``stored_state`` says for whom it was guarded),
-            so a request never waits for a recount.
+        refresh_first: Bring the cells up to date first (default; ``engine``
+            must then be an Engine). The API reads what is stored instead, through
+            the request's one connection (``stored_state`` says for whom the
+            cells were guarded), so a request never waits for a recount.
 
     Returns:
         (period start, topic) -> its cells and decision; a block with no posts is absent.
@@ -169,7 +171,7 @@ def read(
     if channels is not None:
         query = query.where(table.c.channel.in_(list(channels)))
     blocks: dict[tuple[date, str], Guarded] = defaultdict(Guarded)
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         rows = connection.execute(query).all()  # one fetchall: a fetch per row cost 12 us each
     for row in rows:
         block = blocks[(row.start, row.topic)]
@@ -183,7 +185,7 @@ def read(
 
 
 def _days(
-    engine: Engine,
+    engine: Store,
     champions: Champions,
     privacy: Privacy,
     start: date,
@@ -205,7 +207,7 @@ def _days(
     weeks = read(
         engine, champions, privacy, first, last, "week", topics, {ROOT}, {ALL}, refresh_first=False
     )
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         blocks = count_blocks(connection, first, last, "day")
     root = ROOT_CELL
     days: dict[tuple[date, str], Guarded] = {}

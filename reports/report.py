@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, func, select
 
+from core.database import Store, connected
 from core.tables import posts
 from models.taxonomy import TOPIC_IDS
 from reports import cells
@@ -104,9 +105,9 @@ def build_report(
     )
 
 
-def latest_post_day(engine: Engine) -> date | None:
+def latest_post_day(engine: Store) -> date | None:
     """The day of the newest stored post (a report's default end), or None for an empty store."""
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         newest = connection.execute(select(func.max(posts.c.created_at))).scalar_one()
     if newest is None:
         return None

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import CellsDep, ServiceDep, count_cells, require
+from api.deps import CellsDep, ConnectionDep, ServiceDep, count_cells, require
 from api.ranges import EndParam, StartParam, date_range
 from api.roles import READERS
 from api.schemas import AlertOut, AlertsOut
@@ -23,14 +23,15 @@ router = APIRouter(tags=["alerts"], dependencies=[Depends(require(*READERS))])
 def alerts(
     request: Request,
     service: ServiceDep,
+    connection: ConnectionDep,
     stored: CellsDep,
     start: StartParam = None,
     end: EndParam = None,
 ) -> AlertsOut:
     """Alerts between the weeks of the range, for the whole organisation (shown cells only)."""
-    first, last = date_range(service, start, end, "week")
+    first, last = date_range(connection, start, end, "week")
     query = ReportQuery(first, last, "week", (ALL_TOPICS, *TOPIC_IDS))
-    result = answer(service.engine, stored.champions, service.privacy, query, refresh_first=False)
+    result = answer(connection, stored.champions, service.privacy, query, refresh_first=False)
     found = find_alerts(result.cells)
     count_cells(request, 2 * len(found), 0)
     return AlertsOut(

@@ -36,7 +36,7 @@ def report(
     end: EndParam = None,
 ) -> Response:
     """The report people-ops reads: trends, the last period by unit, alerts; all guarded."""
-    last = default_end(service, end)
+    last = default_end(service.engine, end)
     registry = Registry(service.engine, service.model_dir)
     sentiment = registry.by_id(stored.champions.sentiment_version_id)
     topics = registry.by_id(stored.champions.topics_version_id)
