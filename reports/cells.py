@@ -94,6 +94,11 @@ def refresh(engine: Engine, champions: Champions, privacy: Privacy) -> int:
                 _store(connection, privacy, period, start)
         if days or rebuild:
             connection.execute(update(rollup_state).values(refreshed_at=_utcnow()))
+        if rebuild and connection.dialect.name == "postgresql":
+            # Fresh statistics for the planner: without them (autovacuum off, or
+            # not yet run) it read a 12-cell answer through the primary key
+            # and filtered 132 rows, 47 ms instead of 0.7 ms.
+            connection.execute(text("analyze report_cells, report_rollup"))
     return len(days)
 
 

@@ -20,7 +20,7 @@ router = APIRouter(tags=["alerts"], dependencies=[Depends(require(*READERS))])
 
 
 @router.get("/alerts", response_model=AlertsOut)
-def alerts(
+async def alerts(
     request: Request,
     service: ServiceDep,
     connection: ConnectionDep,

@@ -2,6 +2,11 @@
 
 Both select stored cells through ``reports.query.answer``: the guard decided
 every figure before any request came, and a query can only pick cells of it.
+
+The handlers are ``async`` though they read the store: an answer is a few
+indexed reads of stored cells (about a millisecond), and running it in the
+event loop beat FastAPI's thread pool, where the handler thread and the loop
+passed the GIL back and forth (one worker: 220 against 185 requests/s).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ ByParam = Annotated[
 
 
 @router.get("/trends", response_model=CellsOut)
-def trends(
+async def trends(
     request: Request,
     service: ServiceDep,
     connection: ConnectionDep,
@@ -38,7 +43,7 @@ def trends(
 
 
 @router.get("/breakdowns", response_model=CellsOut)
-def breakdowns(
+async def breakdowns(
     request: Request,
     service: ServiceDep,
     connection: ConnectionDep,
