@@ -18,59 +18,77 @@ import socket
 import time
 from types import FrameType
 
+from core.errors import ConfigError
+
 APP = "api.app:app_from_environment"
 BACKLOG = 2048
+STARTUP_GRACE = 15.0  # seconds: a worker dying sooner is not restarted
 logger = logging.getLogger(__name__)
 
 
-def run(host: str, port: int, workers: int) -> None:
+def run(host: str, port: int, workers: int, app: str = APP) -> None:
     """Serve the app (settings from the environment) until SIGINT or SIGTERM.
 
     Args:
         host: Interface to listen on.
         port: TCP port.
-        workers: Worker processes; one is served in this process.
+        workers: Worker processes. With more than one, this process only
+            supervises: it replaces a worker that dies, and stops when one dies
+            within ``STARTUP_GRACE`` seconds of starting (it would only die again).
+        app: The application factory, as ``module:function``.
+
+    Raises:
+        ConfigError: A worker died while starting; its error is on stderr.
     """
     import uvicorn
 
     options = {"factory": True, "log_level": "warning", "access_log": False}
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
-        uvicorn.run(APP, host=host, port=port, workers=workers, **options)  # type: ignore[arg-type]
+        uvicorn.run(app, host=host, port=port, workers=workers, **options)  # type: ignore[arg-type]
         return
     _check_free(host, port)
     context = multiprocessing.get_context("spawn")
-    processes = [_start(context, host, port) for _ in range(workers)]
+    processes = [_start(context, app, host, port) for _ in range(workers)]
+    started = [time.monotonic()] * workers
     stopping = False
+    failure = None
 
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not stopping:
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    while not stopping and failure is None:
         for index, process in enumerate(processes):
-            if not process.is_alive():  # a crashed worker is replaced, as uvicorn's would be
-                logger.warning(
-                    "worker %s exited with %s; starting another", process.pid, process.exitcode
-                )
-                processes[index] = _start(context, host, port)
+            if process.is_alive():
+                continue
+            if time.monotonic() - started[index] < STARTUP_GRACE:
+                failure = f"a worker stopped with exit code {process.exitcode} while starting"
+                break
+            logger.warning(
+                "worker %s exited with %s; starting another", process.pid, process.exitcode
+            )
+            processes[index], started[index] = _start(context, app, host, port), time.monotonic()
         time.sleep(0.5)
     for process in processes:
         process.terminate()  # uvicorn finishes the requests in flight on SIGTERM
     for process in processes:
         process.join(timeout=30)
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+    if failure is not None:
+        raise ConfigError(f"{failure}; its error is above")
 
 
 def _start(
-    context: multiprocessing.context.SpawnContext, host: str, port: int
+    context: multiprocessing.context.SpawnContext, app: str, host: str, port: int
 ) -> multiprocessing.Process:
-    process = context.Process(target=_serve_one, args=(host, port), daemon=False)
+    process = context.Process(target=_serve_one, args=(app, host, port), daemon=False)
     process.start()
     return process
 
 
-def _serve_one(host: str, port: int) -> None:
+def _serve_one(app: str, host: str, port: int) -> None:
     """One worker: its own socket on the shared port, one uvicorn server."""
     import uvicorn
 
@@ -80,7 +98,7 @@ def _serve_one(host: str, port: int) -> None:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind((host, port))
     listener.listen(BACKLOG)
-    config = uvicorn.Config(APP, factory=True, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, factory=True, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[listener])
 
 
