@@ -120,11 +120,13 @@ class Cells:
     as_of: datetime | None
 
 
-async def guarded_cells(service: ServiceDep, connection: ConnectionDep) -> Cells:
+def guarded_cells(service: Service, connection: Connection) -> Cells:
     """The stored cells, when they were guarded with the configured thresholds (else 503).
 
     A request never recounts: ``barometer score`` and ``barometer refresh``
     bring the cells up to date, and answers say ``as_of`` when that was.
+    Handlers call it first thing rather than declare it as a dependency, so a
+    malformed parameter is reported (422) before a store with no cells (503).
     """
     state = cells.stored_state(connection)
     if state is None:
@@ -136,9 +138,6 @@ async def guarded_cells(service: ServiceDep, connection: ConnectionDep) -> Cells
             "run `barometer refresh` with the same settings.",
         )
     return Cells(state.champions, state.refreshed_at)
-
-
-CellsDep = Annotated[Cells, Depends(guarded_cells)]
 
 
 def default_end(store: Store, end: date | None) -> date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -41,15 +42,26 @@ def postgres_server() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    admin.dispose()
+    with postgres_database() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A database of its own on the PostgreSQL server, dropped afterwards; yields its URL."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     name = f"barometer_test_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
         connection.execute(text(f'create database "{name}"'))
     url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    get_engine(url).dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'drop database if exists "{name}" with (force)'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'drop database if exists "{name}" with (force)'))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -63,16 +75,11 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     if request.param == "postgres":
-        empty(engine)
+        with engine.begin() as connection:
+            tables = ", ".join(table.name for table in metadata.sorted_tables)
+            connection.execute(text(f"truncate {tables} restart identity cascade"))
     else:
         engine.dispose()
-
-
-def empty(engine: Engine) -> None:
-    """Empty every table of the session's PostgreSQL database for the next test."""
-    with engine.begin() as connection:
-        tables = ", ".join(table.name for table in metadata.sorted_tables)
-        connection.execute(text(f"truncate {tables} restart identity cascade"))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import CellsDep, ConnectionDep, ServiceDep, count_cells, require
+from api.deps import ConnectionDep, ServiceDep, count_cells, guarded_cells, require
 from api.ranges import EndParam, StartParam, date_range
 from api.roles import READERS
 from api.schemas import AlertOut, AlertsOut
@@ -24,11 +24,11 @@ async def alerts(
     request: Request,
     service: ServiceDep,
     connection: ConnectionDep,
-    stored: CellsDep,
     start: StartParam = None,
     end: EndParam = None,
 ) -> AlertsOut:
     """Alerts between the weeks of the range, for the whole organisation (shown cells only)."""
+    stored = guarded_cells(service, connection)
     first, last = date_range(connection, start, end, "week")
     query = ReportQuery(first, last, "week", (ALL_TOPICS, *TOPIC_IDS))
     result = answer(connection, stored.champions, service.privacy, query, refresh_first=False)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.deps import CellsDep, ServiceDep, count_cells, default_end, require
+from api.deps import ConnectionDep, ServiceDep, count_cells, default_end, guarded_cells, require
 from api.ranges import EndParam
 from api.roles import READERS
 from models.registry import Registry
@@ -29,13 +29,14 @@ MEDIA_TYPES = ("text/html", "application/pdf", "application/json", "text/csv")
 def report(
     request: Request,
     service: ServiceDep,
-    stored: CellsDep,
+    connection: ConnectionDep,
     format: Annotated[Literal["html", "pdf", "json", "csv"], Query()] = "html",
     period: Annotated[Literal["day", "week", "month"], Query()] = "week",
     weeks: Annotated[int, Query(ge=1, le=104, description="Weeks the report covers.")] = 12,
     end: EndParam = None,
 ) -> Response:
     """The report people-ops reads: trends, the last period by unit, alerts; all guarded."""
+    stored = guarded_cells(service, connection)
     last = default_end(service.engine, end)
     registry = Registry(service.engine, service.model_dir)
     sentiment = registry.by_id(stored.champions.sentiment_version_id)

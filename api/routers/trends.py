@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.deps import CellsDep, ConnectionDep, ServiceDep, count_cells, require
+from api.deps import ConnectionDep, ServiceDep, count_cells, guarded_cells, require
 from api.ranges import CellQueryDep
 from api.roles import READERS
 from api.schemas import CellOut, CellsOut, PrivacyOut
@@ -35,11 +35,10 @@ async def trends(
     request: Request,
     service: ServiceDep,
     connection: ConnectionDep,
-    stored: CellsDep,
     query: CellQueryDep,
 ) -> Response:
     """Net sentiment, volume and share per period and topic, for one group (default: everyone)."""
-    return cells_out(request, service, connection, stored, query)
+    return cells_out(request, service, connection, query)
 
 
 @router.get("/breakdowns", response_model=CellsOut)
@@ -47,19 +46,17 @@ async def breakdowns(
     request: Request,
     service: ServiceDep,
     connection: ConnectionDep,
-    stored: CellsDep,
     query: CellQueryDep,
     by: ByParam,
 ) -> Response:
     """The same figures split by org unit and/or channel (weeks only; protected topics never)."""
-    return cells_out(request, service, connection, stored, replace(query, by=tuple(by)))
+    return cells_out(request, service, connection, replace(query, by=tuple(by)))
 
 
 def cells_out(
     request: Request,
     service: ServiceDep,
     connection: ConnectionDep,
-    stored: CellsDep,
     query: ReportQuery,
 ) -> Response:
     """Answer ``query`` from the stored cells and count what it shows for the audit log.
@@ -67,6 +64,7 @@ def cells_out(
     The model is validated once, here, and sent as it is: FastAPI would
     otherwise dump it and validate it a second time against ``response_model``.
     """
+    stored = guarded_cells(service, connection)
     result: Result = answer(
         connection, stored.champions, service.privacy, query, refresh_first=False
     )

@@ -28,7 +28,7 @@ from ingest.pseudonym import Pseudonymizer
 from reports import cells
 from reports.privacy import Privacy
 from reports.rollup import Champions
-from tests.conftest import TEST_KEY, empty
+from tests.conftest import TEST_KEY, postgres_database
 from tests.reports.conftest import organisation
 from tests.reports.helpers import ingest_scored_store, store_prediction
 
@@ -69,15 +69,21 @@ def make_api(engine: Engine, data_dir: Path, champions: Champions | None) -> Api
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def org_engine(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Engine]:
-    """A migrated store for the module: a SQLite file, or the session's PostgreSQL database."""
+    """A migrated store for the module: a SQLite file, or a PostgreSQL database of its own.
+
+    Of its own: the function-scoped ``engine`` fixture empties the session's
+    database after each test, which would take the module's organisation with it.
+    """
     if request.param == "sqlite":
         engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('api') / 'barometer.db'}")
-    else:
-        engine = get_engine(request.getfixturevalue("postgres_server"))
-    upgrade(engine)
-    yield engine
-    if request.param == "postgres":
-        empty(engine)
+        upgrade(engine)
+        yield engine
+        return
+    request.getfixturevalue("postgres_server")  # skips, or fails in CI, without a server
+    with postgres_database() as url:
+        engine = get_engine(url)
+        upgrade(engine)
+        yield engine
 
 
 @pytest.fixture(scope="module")

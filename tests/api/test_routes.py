@@ -74,3 +74,15 @@ def test_ready_once_the_cells_match_the_server_s_thresholds(api) -> None:
 def test_the_openapi_docs_are_served(api) -> None:
     assert api.client.get("/docs").status_code == 200
     assert "/v1/trends" in api.client.get("/openapi.json").json()["paths"]
+
+
+def test_a_store_with_no_guarded_figures_answers_503_saying_what_to_run(empty_api) -> None:
+    response = empty_api.get("/v1/trends", "people_ops")
+    assert (response.status_code, response.json()["detail"]) == (
+        503,
+        "No guarded figures yet; run `barometer score` first.",
+    )
+
+
+def test_a_malformed_parameter_is_reported_before_the_missing_figures(empty_api) -> None:
+    assert empty_api.get("/v1/trends", "people_ops", period="hour").status_code == 422
