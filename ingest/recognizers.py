@@ -91,8 +91,14 @@ PHONE_PATTERNS = (
         rf"(?<![\w-])0\d{{1,4}}[\s-]\d{{3,4}}[\s-]?\d{{3,4}}\b{_EXTENSION}",
         0.6,
     ),
-    # (02) 5550 4417: an area code in brackets
-    Pattern("phone_bracket_area", rf"\(0\d{{1,3}}\)\s?\d{{3,4}}[\s-]?\d{{4}}\b{_EXTENSION}", 0.7),
+    # (02) 5550 4417, (11) 4555-7821, (11) 98765-4321: an area code in brackets
+    Pattern("phone_bracket_area", rf"\(0?\d{{1,3}}\)\s?\d{{3,5}}[\s-]?\d{{4}}\b{_EXTENSION}", 0.7),
+    # 98200 45617, 098450 12345: Indian mobiles, five and five
+    Pattern(
+        "phone_five_five", rf"(?<![\w.-])0?[6-9]\d{{4}}[\s-]\d{{5}}\b(?![\s.-]\d){_EXTENSION}", 0.5
+    ),
+    # 55 5555 0134: a two-digit area code, then four and four (Mexico)
+    Pattern("phone_two_four_four", r"(?<![\w.-])\d{2}\s\d{4}\s\d{4}\b(?![\s.-]\d)", 0.45),
     # 01 99 00 12 34: French pairs
     Pattern("phone_pairs", rf"(?<![\w.-])0\d(?:[\s.]\d{{2}}){{4}}\b{_EXTENSION}", 0.7),
     # 6555 0172: eight-digit numbers in two groups (Singapore, Hong Kong)
@@ -105,7 +111,7 @@ HANDLE_PATTERN = Pattern(
     "chat_handle",
     # @dkim, @maria.g, @ops-lead-sam, @joão.pereira; not the @ inside an email, not
     # Slack's broadcasts.
-    r"(?<![\w.@])@(?!(?:here|channel|everyone)\b)\w(?:[\w.-]*\w)?",
+    r"(?<![\w.@])@(?!(?:here|channel|everyone|all)\b)\w(?:[\w.-]*\w)?",
     0.85,
 )
 

@@ -20,6 +20,9 @@ from ingest.recognizers import build_recognizers
         ("mail K.ABERNATHY@CORP.EXAMPLE now", "mail <EMAIL> now"),
         # phones in several formats
         ("call (212) 555-0199 ext. 4471 or +44 20 7946 0958", "call <PHONE> or <PHONE>"),
+        # Brazilian, Indian and Mexican local formats
+        ("ligue (11) 4555-7821 ou 98200 45617", "ligue <PHONE> ou <PHONE>"),
+        ("oficina 55 5555 0134, casa 098450 12345", "oficina <PHONE>, casa <PHONE>"),
         # employee ids in the configured formats
         ("my id is EMP-004512, badge B1234567", "my id is <EMPLOYEE_ID>, badge <EMPLOYEE_ID>"),
         # chat handles, but not Slack's broadcasts
@@ -59,6 +62,7 @@ def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expect
         "Email them about it.",  # a capitalised everyday word
         "Commute from Praga is 70 min; the Davao site too.",  # places the NER takes for people
         "just WhatsApp the group chat",  # a camel-case product name
+        "@all standup moved to 10:30",  # Slack's broadcast to everyone
     ],
 )
 def test_leaves_lookalikes_alone(anonymizer, text) -> None:
