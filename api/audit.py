@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,6 +23,7 @@ from urllib.parse import parse_qsl
 from sqlalchemy import Engine, insert, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import send_problem
 from api.schemas import AuditEntryOut
 from core.tables import audit_log
 
@@ -31,10 +31,8 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/v1"
 MAX_PARAMETERS_CHARS = 2_000
-FAILED = json.dumps({"detail": "The server failed to answer; the error is logged."}).encode()
-UNAUDITED = json.dumps(
-    {"detail": "The request could not be written to the audit log, so it was not answered."}
-).encode()
+FAILED = "The server failed to answer; the error is logged."
+UNAUDITED = "The request could not be written to the audit log, so it was not answered."
 
 
 class AuditMiddleware:
@@ -42,13 +40,12 @@ class AuditMiddleware:
 
     Args:
         app: The application to wrap.
-        engine: The store holding ``audit_log``; a callable returning it is
-            accepted too, so the app can be built before the database is reached.
+        engine: The store holding ``audit_log``.
     """
 
-    def __init__(self, app: ASGIApp, engine: Engine | Callable[[], Engine]) -> None:
+    def __init__(self, app: ASGIApp, engine: Engine) -> None:
         self.app = app
-        self._engine = engine
+        self.engine = engine
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request; audit it when its response starts."""
@@ -68,7 +65,7 @@ class AuditMiddleware:
                 except Exception:
                     logger.exception("audit write failed; answering 503 instead")
                     refused = True
-                    await _respond(send, 503, UNAUDITED)
+                    await send_problem(send, 503, UNAUDITED)
                     return
             if refused:
                 return
@@ -80,12 +77,11 @@ class AuditMiddleware:
             logger.exception("unhandled error in %s %s", scope["method"], _route(scope))
             if started:
                 raise
-            await _respond(audited_send, 500, FAILED)
+            await send_problem(audited_send, 500, FAILED)
 
     def _write(self, scope: Scope, state: dict[str, Any], status: int) -> None:
-        engine = self._engine if isinstance(self._engine, Engine) else self._engine()
         parameters = _parameters(scope, state)
-        with engine.begin() as connection:
+        with self.engine.begin() as connection:
             connection.execute(
                 insert(audit_log).values(
                     at=datetime.now(UTC).replace(tzinfo=None),
@@ -99,12 +95,6 @@ class AuditMiddleware:
                     cells_suppressed=state.get("cells_suppressed", 0),
                 )
             )
-
-
-async def _respond(send: Send, status: int, body: bytes) -> None:
-    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 def _route(scope: Scope) -> str:

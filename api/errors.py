@@ -7,12 +7,14 @@ route.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import Send
 
 from core.errors import BarometerError, ConfigError, InputError, ModelError, PrivacyError
 
@@ -33,6 +35,14 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(BarometerError, _barometer_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+
+
+async def send_problem(send: Send, status: int, detail: str) -> None:
+    """Send a whole error response from ASGI middleware, outside FastAPI's handlers."""
+    body = json.dumps({"detail": sentence(detail)}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
