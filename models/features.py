@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from models.adaptation import ADAPTER_DIR
 from models.encoder import Encoder
 from models.lexical import LexicalFeatures
 
@@ -38,9 +40,16 @@ class PostFeatures:
         return hstack([csr_matrix(embeddings), self.lexical_.transform(texts)]).tocsr()
 
     def save(self, folder: Path) -> None:
-        """Write the n-gram vocabulary, if any, to ``folder``."""
+        """Write the n-gram vocabulary, if any, and the encoder's adapter, if any, to ``folder``.
+
+        The adapter goes with the heads because they only make sense on the
+        embeddings it produces (``models.registry.load_model`` reads it back).
+        """
         if self.lexical_ is not None:
             self.lexical_.save(folder)
+        adapter = self.encoder.adapter
+        if adapter is not None:
+            shutil.copytree(adapter, folder / ADAPTER_DIR, dirs_exist_ok=True)
 
     @classmethod
     def load(cls, folder: Path, encoder: Encoder, lexical: bool) -> PostFeatures:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from core.errors import ConfigError, ModelError
 from core.tables import model_versions
+from models.adaptation import ADAPTER_DIR
 from models.encoder import Encoder
 
 KINDS = ("sentiment", "topics")
@@ -47,7 +48,11 @@ def new_version() -> str:
 
 
 def load_model(folder: Path, encoder: Encoder | None = None) -> Any:
-    """The classifier saved in ``folder``, whichever class wrote it."""
+    """The classifier saved in ``folder``, whichever class wrote it.
+
+    A version trained on an adapted encoder keeps its adapter in
+    ``folder/adapter/``; its heads then read ``encoder`` with that adapter merged in.
+    """
     from models.sentiment import SentimentClassifier, TransformersSentimentClassifier
     from models.topics import TopicClassifier, TransformersTopicClassifier
 
@@ -68,6 +73,8 @@ def load_model(folder: Path, encoder: Encoder | None = None) -> Any:
         ) from None
     if name not in classes:
         raise ConfigError(f"{folder} holds a {name!r}; known models: {', '.join(classes)}")
+    if (folder / ADAPTER_DIR).is_dir():
+        encoder = (encoder or Encoder()).adapted(folder / ADAPTER_DIR)
     return classes[name].load(folder, encoder)
 
 
