@@ -244,6 +244,8 @@ def merged_model(adapter: Path, base: str, base_id: str, cache_root: Path) -> Pa
     try:
         model.save(str(scratch))
         shutil.copytree(adapter, scratch / ADAPTER_DIR)
+        if target.exists() and not (target / ADAPTER_DIR / BASE_FILE).exists():
+            shutil.rmtree(target)  # left incomplete by an older version: replace it
         os.replace(scratch, target)
     except OSError:
         shutil.rmtree(scratch, ignore_errors=True)

