@@ -211,15 +211,22 @@ def _address(_: Sequence[str]) -> list[EntityRecognizer]:
     return [PatternRecognizer("ADDRESS", patterns=patterns, global_regex_flags=CASE_SENSITIVE)]
 
 
-# "employee id 4471203", "staff no: A-22817", "badge # 88213": an id a post labels as
-# one is an EMPLOYEE_ID whatever the company's formats (the label itself stays).
+# "employee id 4471203", "staff no: A-22817", "badge # 88213", "badge is B-20931",
+# "my id is E1234567", "Personalnummer 004417": an id a post labels as one is an
+# EMPLOYEE_ID whatever the company's formats (the label itself stays).
+_ID_LABEL = (
+    r"(?:(?:employee|emp|staff|worker|personnel)\.?\s*(?:id|no\.?|number|num|#)"
+    r"|badge(?:\s*(?:id|no\.?|number|num|#))?"
+    r"|(?:my|his|her|their|your)\s+(?:employee\s+)?id"
+    r"|personalnummer|mitarbeiternummer|matricule)"
+)
+_ID = r"[A-Za-z]{0,4}[-#]?\d{3,12}(?:-\d{1,6})?"
 LABELED_ID_PATTERN = Pattern(
     "labeled_employee_id",
-    r"\b(?:employee|emp|staff|badge|worker|personnel)\.?\s*(?:id|no\.?|number|num|#)"
-    r"\s*(?:is\s+|[:=#]\s*)?[A-Za-z]{0,4}[-#]?\d{3,12}\b",
+    rf"\b{_ID_LABEL}\s*(?:is\s+|[:=#]\s*)?{_ID}\b",
     0.85,
 )
-_ID_TAIL = re.compile(r"[A-Za-z]{0,4}[-#]?\d{3,12}$")
+_ID_TAIL = re.compile(rf"{_ID}$")
 
 
 class _LabeledIdRecognizer(PatternRecognizer):

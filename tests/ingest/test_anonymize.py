@@ -88,6 +88,12 @@ def test_configured_employee_id_formats_are_used() -> None:
         ("my employee id 4471203 is wrong", "my employee id <EMPLOYEE_ID> is wrong"),
         ("Staff No: QA-22817.", "Staff No: <EMPLOYEE_ID>."),
         ("emp id is 3380917", "emp id is <EMPLOYEE_ID>"),
+        ("Staff number 4471-22 is showing", "Staff number <EMPLOYEE_ID> is showing"),  # a suffix
+        ("his badge is B-20931.", "his badge is <EMPLOYEE_ID>."),  # badge with no "id"
+        ("Mine (badge 71003) got reset", "Mine (badge <EMPLOYEE_ID>) got reset"),
+        ("my id is E1234567 if helpdesk asks", "my id is <EMPLOYEE_ID> if helpdesk asks"),
+        ("Personalnummer 004417.", "Personalnummer <EMPLOYEE_ID>."),  # German label
+        ("the badge reader on floor 3 is down", "the badge reader on floor 3 is down"),  # no id
     ],
 )
 def test_an_id_labeled_as_an_employee_id_is_removed_whatever_its_format(
