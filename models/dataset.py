@@ -66,6 +66,22 @@ def read_labeled(path: Path) -> list[LabeledPost]:
     return posts
 
 
+def write_labeled(posts: list[LabeledPost], path: Path) -> Path:
+    """Write ``posts`` as labeled JSONL that ``read_labeled`` reads back; returns ``path``.
+
+    For handing a subset of the posts to ``barometer train --data`` or ``evaluate``.
+    """
+    path.write_text(
+        "".join(
+            json.dumps({"id": p.id, "text": p.text, "sentiment": p.sentiment, "topics": p.topics})
+            + "\n"
+            for p in posts
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
 def _parse(line: str, number: int, path: Path) -> LabeledPost:
     where = f"{path.name} line {number}"
     try:

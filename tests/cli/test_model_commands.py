@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from models.dataset import project_posts
+from models.dataset import project_posts, write_labeled
 from tests.cli.test_commands import barometer
 
 
@@ -36,14 +36,7 @@ def test_classify_writes_predictions_and_reports_malformed_lines(tmp_path: Path)
 
 def test_a_candidate_trained_on_little_data_does_not_replace_the_champion(tmp_path: Path) -> None:
     barometer("db", "upgrade", tmp_path=tmp_path)
-    few = tmp_path / "few.jsonl"
-    few.write_text(
-        "".join(
-            json.dumps({"id": p.id, "text": p.text, "sentiment": p.sentiment, "topics": p.topics})
-            + "\n"
-            for p in project_posts()[:240]
-        )
-    )
+    few = write_labeled(project_posts()[:240], tmp_path / "few.jsonl")
     result = barometer("train", "--data", str(few), "--promote-if-better", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "sentiment: candidate macro_f1" in result.stdout

@@ -13,7 +13,7 @@ from core.database import get_engine
 from core.errors import ConfigError
 from core.migrate import upgrade
 from models.adaptation import ADAPTER_DIR, AdapterArguments, fit_adapter, merged_model
-from models.dataset import LabeledPost, project_posts
+from models.dataset import LabeledPost, project_posts, write_labeled
 from models.encoder import Encoder, MemoEncoder, resolve_model
 from models.registry import Registry, load_model
 from models.sentiment import SentimentClassifier
@@ -84,14 +84,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("trained")
     engine = get_engine(f"sqlite:///{root}/registry.db")
     upgrade(engine)
-    data = root / "few.jsonl"
-    data.write_text(
-        "".join(
-            json.dumps({"id": p.id, "text": p.text, "sentiment": p.sentiment, "topics": p.topics})
-            + "\n"
-            for p in project_posts()[:200]
-        )
-    )
+    data = write_labeled(project_posts()[:200], root / "few.jsonl")
     registry = Registry(engine, root / "models")
     result = train(
         TrainingArguments(data=data, adapter=AdapterArguments(epochs=1, batch_size=16)),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import InputError
-from models.dataset import project_posts, project_split, read_labeled, split_of
+from models.dataset import project_posts, project_split, read_labeled, split_of, write_labeled
 from models.taxonomy import TOPIC_IDS
 
 
@@ -50,3 +50,8 @@ def test_bad_labeled_lines_are_refused_with_their_line(tmp_path: Path, line, mes
     path.write_text(line + "\n")
     with pytest.raises(InputError, match=message):
         read_labeled(path)
+
+
+def test_written_labeled_posts_read_back_unchanged(tmp_path: Path) -> None:
+    posts = project_posts()[:20]
+    assert read_labeled(write_labeled(posts, tmp_path / "posts.jsonl")) == posts
