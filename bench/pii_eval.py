@@ -1,7 +1,7 @@
 """Recall per PII type and the share of decoys removed, on a labeled JSONL set.
 
 Usage: python bench/pii_eval.py [bench/data/pii_test.jsonl ...] [--misses] [--ner-everywhere]
-       [--employee-id-pattern REGEX ...]
+       [--employee-id-pattern REGEX ...] [--address-model DIR | --address-model ""]
 
 An entity counts as removed when every letter and digit of it, a leading
 title such as "Dr." aside, lies inside a detected span of any type (what
@@ -82,12 +82,18 @@ def main() -> None:
         default=[],
         help="a company's id format, added to the defaults (as employee_id_patterns would)",
     )
+    parser.add_argument(
+        "--address-model",
+        default="packaged",
+        help="the trained address model: packaged (default), a folder, or '' for patterns alone",
+    )
     args = parser.parse_args()
     paths = args.paths
     anonymizer = Anonymizer(
         AnonymizerConfig(
             employee_id_patterns=(*DEFAULT_EMPLOYEE_ID_PATTERNS, *args.employee_id_pattern),
             ner_scope="all" if args.ner_everywhere else "candidates",
+            address_model=args.address_model,
         )
     )
     for path in paths:

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         pii_allow_list: Words never redacted (tool names), on top of the shipped list.
         spacy_model: spaCy pipeline (package name or path) used to find person names.
         ner_scope: Run the NER on posts where a name could hide (``candidates``) or on all.
+        address_model: The trained address recognizer: ``packaged`` (default, shipped
+            with Barometer), a folder written by ``python -m ingest.address_training``,
+            or ``""`` for the address patterns alone.
         embedding_model: Sentence-transformers folder or Hugging Face name (None: packaged model).
         encoder_backend: ``torch`` (default), ``onnx`` or ``onnx-int8`` (exported
             from the same model and cached in ``model_dir/onnx``; int8 is the fastest).
@@ -86,6 +89,7 @@ class Settings(BaseSettings):
     pii_allow_list: list[str] = Field(default_factory=list)
     spacy_model: str = DEFAULT_SPACY_MODEL
     ner_scope: Literal["candidates", "all"] = "candidates"
+    address_model: str = "packaged"
     embedding_model: str | None = None
     encoder_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
     encoder_batch_size: int = Field(default=16, ge=1, le=4096)

@@ -37,6 +37,9 @@ class AnonymizerConfig:
             (tool and product names a NER takes for people).
         ner_scope: ``"candidates"`` (default) runs the NER only on posts where a
             name could hide (see ``ingest.nlp_engine``); ``"all"`` on every post.
+        address_model: ``"packaged"`` (the trained address model shipped with
+            Barometer), a folder with another one, or ``""`` for none (the
+            address patterns alone); see ``ingest.address_model``.
     """
 
     spacy_model: str = DEFAULT_SPACY_MODEL
@@ -44,6 +47,7 @@ class AnonymizerConfig:
     entities: tuple[str, ...] = field(default=ENTITY_TYPES)
     allow_list: tuple[str, ...] = ()
     ner_scope: str = "candidates"
+    address_model: str = "packaged"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AnonymizerConfig:
@@ -53,6 +57,7 @@ class AnonymizerConfig:
             employee_id_patterns=tuple(settings.employee_id_patterns),
             allow_list=tuple(settings.pii_allow_list),
             ner_scope=settings.ner_scope,
+            address_model=settings.address_model,
         )
 
 
@@ -92,6 +97,7 @@ class Anonymizer:
                 self.config.spacy_model,
                 never_names=allow,
                 ner_everywhere=self.config.ner_scope == "all",
+                address_model=self._address_model_path(),
             ),
             supported_languages=["en"],
             default_score_threshold=SCORE_THRESHOLD,
@@ -103,6 +109,16 @@ class Anonymizer:
             entity: OperatorConfig("replace", {"new_value": f"<{placeholder_type(entity)}>"})
             for entity in self._entities
         }
+
+    def _address_model_path(self) -> str | None:
+        """Where the address model is, or None when it is off or ADDRESS is not wanted."""
+        from ingest.address_model import packaged_model_dir
+
+        if "ADDRESS" not in self.config.entities or not self.config.address_model:
+            return None
+        if self.config.address_model == "packaged":
+            return str(packaged_model_dir())
+        return self.config.address_model
 
     def submit(self, texts: list[str]) -> Future[list[str]]:
         """Redact ``texts`` now and return a finished future, as ``ParallelAnonymizer`` does."""

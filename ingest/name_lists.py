@@ -28,7 +28,8 @@ CJK_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}(?:さん|様|氏|先生)|[가-힣]{
 # "the Austin office", "Porto Alegre team": a place, not a person, when these follow it.
 PLACE_AFTER = re.compile(
     r"\s*(?:office|offices|team|teams|hub|site|campus|branch|HQ|plant|warehouse|lab|"
-    r"labeling|centre|center|studio|floor|region|entity|payroll|time|timezone|desk)\b",
+    r"labeling|centre|center|studio|floor|region|entity|payroll|time|timezone|desk|"
+    r"room|rooms|boardroom|auditorium)\b",
     re.IGNORECASE,
 )
 # "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.

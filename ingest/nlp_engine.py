@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from core.errors import ConfigError
+from ingest.address_model import load_address_model, mark_addresses
 from ingest.name_lists import CUES_BEFORE, WORD, is_first_name, is_plain_word, starts_sentence
 
 SPACY_KEEP = ("ner",)
@@ -42,7 +43,11 @@ def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> boo
 
 
 def load_nlp_engine(
-    model: str, never_names: frozenset[str] = frozenset(), *, ner_everywhere: bool = True
+    model: str,
+    never_names: frozenset[str] = frozenset(),
+    *,
+    ner_everywhere: bool = True,
+    address_model: str | None = None,
 ) -> Any:
     """A Presidio spaCy engine over ``model`` with every component but NER left out.
 
@@ -54,15 +59,22 @@ def load_nlp_engine(
         never_names: Words that alone never make a post worth the NER (tool names).
         ner_everywhere: Run the NER on every text (default). False skips texts
             ``may_hold_a_name`` rejects: faster, at a small cost in recall.
+        address_model: Folder of a trained address model (``ingest.address_model``)
+            whose spans go on each doc for ``AddressModelRecognizer``; None for none.
 
     Raises:
-        ConfigError: The pipeline cannot be loaded or has no NER.
+        ConfigError: A pipeline cannot be loaded, or has no NER.
     """
     import spacy
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
+    addresses = load_address_model(address_model) if address_model else None
+
     class SelectiveSpacyNlpEngine(SpacyNlpEngine):
-        """Runs the NER only on texts ``may_hold_a_name`` accepts; tokenizes the rest."""
+        """Runs the NER only on texts ``may_hold_a_name`` accepts; tokenizes the rest.
+
+        With an address model, also marks the addresses it finds on each doc.
+        """
 
         def process_batch(  # type: ignore[override]
             self, texts: Sequence[str], language: str, batch_size: int = 128, **_: Any
@@ -75,8 +87,13 @@ def load_nlp_engine(
                     [t for t, w in zip(texts, wanted, strict=True) if w], batch_size=batch_size
                 )
             )
-            for text, want in zip(texts, wanted, strict=True):
-                doc = next(read) if want else nlp.make_doc(text)
+            docs = [
+                next(read) if want else nlp.make_doc(text)
+                for text, want in zip(texts, wanted, strict=True)
+            ]
+            if addresses is not None:
+                mark_addresses(addresses, docs, batch_size)
+            for text, doc in zip(texts, docs, strict=True):
                 yield text, self._doc_to_nlp_artifact(doc, language)
 
     try:

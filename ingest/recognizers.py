@@ -1,8 +1,9 @@
 """The PII recognizers Barometer adds to Presidio, registered by entity name.
 
 Each factory returns Presidio recognizers for one entity type: spaCy's NER and
-a name-list recognizer for PERSON, Presidio's IP recognizer, and patterns for
-the rest. EMAIL, URL and PHONE use the project's own patterns rather than
+a name-list recognizer for PERSON, Presidio's IP recognizer, patterns and a
+trained model (``ingest.address_model``) for ADDRESS, and patterns for the
+rest. EMAIL, URL and PHONE use the project's own patterns rather than
 Presidio's: those validate domains against the public suffix list, which
 tldextract tries to download at run time, and they reject the internal hosts
 (``.corp``, ``.internal``) that company posts are full of. EMPLOYEE_ID formats
@@ -19,6 +20,7 @@ from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecognizer
 
 from core.errors import ConfigError
+from ingest.address_model import AddressModelRecognizer
 from ingest.addresses import ADDRESS_PATTERNS
 from ingest.anonymize import ENTITY_TYPES
 from ingest.name_lists import is_plain_word, not_a_person
@@ -36,6 +38,8 @@ EMAIL_PATTERNS = (
         r"\b[a-z0-9_-]+(?:\s*(?:\.|\bdot\b|\[dot\]|\(dot\))\s*[a-z0-9_-]+)*"
         r"\s*(?:\[at\]|\(at\)|\bat\b)\s*[a-z0-9-]+"
         r"(?:\s*(?:\[dot\]|\(dot\)|\bdot\b)\s*[a-z0-9-]+)+\b"
+        # "Emeka at emeka dot obi at corp dot example": the name before it is not the address
+        r"(?!\s*(?:\[at\]|\(at\)|\bat\b))"
         # k.zhang(at)example.com: a bracketed "at" with real dots after it
         r"|\b[a-z0-9._-]+\s*(?:\[at\]|\(at\))\s*[a-z0-9-]+(?:\.[a-z0-9-]+)+\b",
         0.6,
@@ -105,6 +109,16 @@ PHONE_PATTERNS = (
     Pattern("phone_eight", r"(?<![\w.-])[3689]\d{3}\s\d{4}\b(?![\s.-]\d)", 0.45),
     # 555-0142: a local number
     Pattern("phone_local", rf"(?<![\w.-])\d{{3}}-\d{{4}}\b(?![-.]\d){_EXTENSION}", 0.5),
+    # 512 345 678, 612 34 56 78: nine-digit mobiles written without a prefix (Poland,
+    # Spain; they start with 5 to 8); "450 000 000" is an amount, not a phone
+    Pattern(
+        "phone_nine_grouped",
+        r"(?<![\w.,\-€$£])(?![\d\s]*\s00\d?\b)[5-8]\d{2}(?:\s\d{3}\s\d{3}|\s\d{2}\s\d{2}\s\d{2})"
+        r"\b(?![\s.,-]?\d)",
+        0.45,
+    ),
+    # (ext. 2207), extension 4411: an internal extension on its own reaches one desk
+    Pattern("phone_extension_alone", r"(?i:\b(?:ext|extn)\.?|\bextension)\s*#?\s*\d{2,6}\b", 0.5),
 )
 
 HANDLE_PATTERN = Pattern(
@@ -208,7 +222,10 @@ def _handle(_: Sequence[str]) -> list[EntityRecognizer]:
 
 def _address(_: Sequence[str]) -> list[EntityRecognizer]:
     patterns = [Pattern(name, regex, score) for name, regex, score in ADDRESS_PATTERNS]
-    return [PatternRecognizer("ADDRESS", patterns=patterns, global_regex_flags=CASE_SENSITIVE)]
+    return [
+        PatternRecognizer("ADDRESS", patterns=patterns, global_regex_flags=CASE_SENSITIVE),
+        AddressModelRecognizer(),
+    ]
 
 
 # "employee id 4471203", "staff no: A-22817", "badge # 88213", "badge is B-20931",

@@ -23,11 +23,16 @@ from ingest.recognizers import build_recognizers
         # Brazilian, Indian and Mexican local formats
         ("ligue (11) 4555-7821 ou 98200 45617", "ligue <PHONE> ou <PHONE>"),
         ("oficina 55 5555 0134, casa 098450 12345", "oficina <PHONE>, casa <PHONE>"),
+        # nine-digit mobiles with no prefix (Poland, Spain), and an extension on its own
+        ("text me 604 218 377 or 677 21 48 90", "text me <PHONE> or <PHONE>"),
+        ("payroll goes to Olga (ext. 3316)", "payroll goes to <PERSON> (<PHONE>)"),
         # employee ids in the configured formats
         ("my id is EMP-004512, badge B1234567", "my id is <EMPLOYEE_ID>, badge <EMPLOYEE_ID>"),
         # chat handles, but not Slack's broadcasts
         ("ping @maria.g and @here", "ping <HANDLE> and @here"),
         ("thanks @joão.pereira!", "thanks <HANDLE>!"),
+        # a spelled-out email after the name it belongs to
+        ("scans to Tunde at tunde dot ade at corp dot example", "scans to <PERSON> at <EMAIL>"),
         # URLs with and without a scheme
         ("see https://wiki.corp.example/x?y=1 and www.corp.example/faq.", "see <URL> and <URL>."),
         # IP addresses, with their port
@@ -63,6 +68,8 @@ def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expect
         "Commute from Praga is 70 min; the Davao site too.",  # places the NER takes for people
         "just WhatsApp the group chat",  # a camel-case product name
         "@all standup moved to 10:30",  # Slack's broadcast to everyone
+        "Retro is in the Ada Lovelace room on Tues/Thu.",  # rooms named after people, weekdays
+        "Budget is 450 000 000 won for 2027.",  # big numbers are not phones
     ],
 )
 def test_leaves_lookalikes_alone(anonymizer, text) -> None:
