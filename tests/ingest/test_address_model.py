@@ -49,9 +49,24 @@ def test_the_shipped_training_data_reads_cleanly() -> None:
     assert sum(1 for post in posts if not post.spans) >= 300  # posts that teach what is not one
 
 
-def test_only_posts_with_a_digit_are_read_by_the_model() -> None:
-    assert may_hold_an_address("meet me at 14 Acacia Road")
-    assert not may_hold_an_address("meet me at the usual place")
+@pytest.mark.parametrize(
+    "text", ["meet me at 14 Acacia Road", "Apartment 1904, Marina Heights", "Blk 3 #08-12"]
+)
+def test_posts_with_a_number_that_may_be_an_address_are_read_by_the_model(text: str) -> None:
+    assert may_hold_an_address(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meet me at the usual place",
+        "standup at 10:30, 2pm if not",
+        "v2.1 in Q3 for L5s",
+        "90 mins, 3 days",
+    ],
+)
+def test_posts_whose_numbers_are_times_versions_or_counts_are_not(text: str) -> None:
+    assert not may_hold_an_address(text)
 
 
 @pytest.mark.parametrize("span", ["+49 30 5555 7712", "Tag der Deutschen Einheit"])
