@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,7 +38,11 @@ def main() -> None:
     trainer = Trainer(
         model=model,
         args=TrainingArguments(
-            batch_size=16, num_iterations=args.iterations, num_epochs=1, max_steps=args.max_steps
+            batch_size=16,
+            num_iterations=args.iterations,
+            num_epochs=1,
+            max_steps=args.max_steps,
+            output_dir=tempfile.mkdtemp(prefix="setfit-"),  # its checkpoints, not the repository's
         ),
         train_dataset=Dataset.from_dict(
             {"text": [p.text for p in train], "label": [p.sentiment for p in train]}
