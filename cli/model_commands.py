@@ -66,13 +66,7 @@ def train(
         adapter=AdapterArguments(epochs=adapter_epochs),
         promote_if_better=promote_if_better,
     )
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    ) as progress:
+    with _bar() as progress:
         task = progress.add_task("adapting the encoder", total=None, visible=adapter_epochs > 0)
 
         def advance(done: int, steps: int) -> None:
@@ -213,13 +207,7 @@ def score_store(settings: Settings, engine: str = "local", batch_size: int | Non
     store = engine_for(settings)
     scorer = load_scorer(store, settings.resolved_model_dir, encoder_for(settings))
     pending = count_unscored(store, scorer)
-    with Progress(
-        TextColumn("scoring"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    ) as progress:
+    with _bar() as progress:
         task = progress.add_task("scoring", total=pending)
         result = score_posts(
             store,
@@ -274,3 +262,14 @@ def _per_label_table(metrics: dict[str, Any]) -> Table:
             str(row["support"]),
         )
     return table
+
+
+def _bar() -> Progress:
+    """The progress bar of long model work: what, a bar, done of all, time left."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
