@@ -26,6 +26,7 @@ from typing import Any
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from core.errors import ConfigError
+from ingest.addresses import without_trailing_sentence
 
 LABEL = "ADDRESS"
 SPANS_KEY = "address"
@@ -100,9 +101,14 @@ def mark_addresses(nlp: Any, docs: Sequence[Any], batch_size: int = 128) -> None
     found_docs = nlp.pipe([doc.text for doc in wanted], batch_size=batch_size)
     for doc, found in zip(wanted, found_docs, strict=True):
         spans = [
-            doc.char_span(ent.start_char, ent.end_char, label=LABEL, alignment_mode="expand")
+            doc.char_span(
+                ent.start_char,
+                ent.start_char + len(without_trailing_sentence(ent.text)),
+                label=LABEL,
+                alignment_mode="expand",
+            )
             for ent in found.ents
-            if ent.label_ == LABEL and looks_like_an_address(ent.text)
+            if ent.label_ == LABEL and looks_like_an_address(without_trailing_sentence(ent.text))
         ]
         doc.spans[SPANS_KEY] = [span for span in spans if span is not None]
 

@@ -16,6 +16,8 @@ addresses (``2-14-7 Ebisu, Shibuya-ku``) have a pattern of their own.
 
 from __future__ import annotations
 
+import re
+
 _UPPER = "A-ZÀ-ÞĀ-Žƀ-ɏḀ-ỿ"  # capitals in Latin scripts, Vietnamese included
 _WORD = r"[^\W\d_]+"
 # A capitalised word, possibly hyphenated or abbreviated: São, Nguyễn, Sainte-Catherine, Col.
@@ -186,3 +188,21 @@ ADDRESS_PATTERNS: tuple[tuple[str, str, float], ...] = (
     # UK postcodes on their own: SW1A 1AA
     ("uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b", 0.6),
 )
+
+_SENTENCE_STOP = re.compile(r"[.!?]+\s+(?=[A-Z])")
+_DIGIT = re.compile(r"\d")
+
+
+def without_trailing_sentence(span: str) -> str:
+    """``span`` without a last sentence that runs on past the address with no number in it.
+
+    The model sometimes carries an address on into the next sentence
+    ("Hardturmstrasse 161, 8005 Zürich. VAT no. is"); every address part holds a
+    number or comes before one, so a trailing sentence without a digit is not
+    address. Abbreviations inside the address ("Av. Insurgentes Sur 1602") are
+    followed by a number and stay.
+    """
+    stops = list(_SENTENCE_STOP.finditer(span))
+    if stops and not _DIGIT.search(span, stops[-1].end()):
+        return span[: stops[-1].start()]
+    return span

@@ -29,9 +29,11 @@ CJK_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}(?:さん|様|氏|先生)|[가-힣]{
 PLACE_AFTER = re.compile(
     r"\s*(?:office|offices|team|teams|hub|site|campus|branch|HQ|plant|warehouse|lab|"
     r"labeling|centre|center|studio|floor|region|entity|payroll|time|timezone|desk|"
-    r"room|rooms|boardroom|auditorium)\b",
+    r"room|rooms|boardroom|auditorium|city)\b",
     re.IGNORECASE,
 )
+# "Atlas v2", "Jasper 3.1", "clara-v3": a product and its version, not a person.
+VERSION_AFTER = re.compile(r"[\s-]*(?:v\d+(?:\.\d+)*|\d+\.\d+(?:\.\d+)*)\b", re.IGNORECASE)
 # "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.
 ROOM_BEFORE = re.compile(
     r"\b(?:room|boardroom|sala|salle|raum|meeting room|conference room|huddle|pod)\s*$",
@@ -233,18 +235,24 @@ def starts_sentence(text: str, start: int) -> bool:
 def not_a_person(text: str, start: int, end: int) -> bool:
     """Whether the PERSON candidate ``text[start:end]`` is really a place, a room or a phrase.
 
-    True for a span followed by "office" or "team" (a city), preceded by "Room"
+    True for a span followed by "office" or "team" (a city) or by a version
+    ("Atlas v2", a product), preceded by "Room"
     (a meeting room), holding a lower-case word that is no name particle (a
-    foreign phrase the NER took for a name: "jornada reducida"), or a single
-    word that is no first name and either lower case ("aguinaldo") or a place ("Davao").
+    foreign phrase the NER took for a name: "jornada reducida"), naming a place in
+    several words ("Porto Alegre"), or a single word that is no first name and
+    either lower case ("aguinaldo") or a place ("Davao").
     """
-    if PLACE_AFTER.match(text, end) or ROOM_BEFORE.search(text, 0, start):
+    if PLACE_AFTER.match(text, end) or VERSION_AFTER.match(text, end):
+        return True
+    if ROOM_BEFORE.search(text, 0, start):
         return True
     if re.match(r"\.\s*\d", text[end:]):  # Art. 15, Sec. 4: an abbreviation before a number
         return True
     if ROOM_BEFORE.search(text[start:end].split(" ", 1)[0]):  # "Boardroom Kilimanjaro"
         return True
     words = text[start:end].split()
+    if len(words) > 1 and is_place(text[start:end].strip(".,;:!?'\"()")):
+        return True
     if len(words) == 1:
         word = words[0].strip(".,;:!?'\"()")
         if is_place(word) and not is_first_name(word):
@@ -255,9 +263,14 @@ def not_a_person(text: str, start: int, end: int) -> bool:
     )
 
 
-def is_place(word: str) -> bool:
-    """Whether ``word`` is a city or district in ``ingest/data/places.txt``."""
-    return fold(word) in word_list("places.txt")
+def is_place(name: str) -> bool:
+    """Whether ``name`` is a place ("Davao", "São Paulo", "Sri Lanka").
+
+    That is a city or district in ``ingest/data/places.txt``, or a city, country
+    or US state in ``world_places.txt``.
+    """
+    key = fold(name)
+    return key in word_list("places.txt") or key in word_list("world_places.txt")
 
 
 def is_first_name(word: str) -> bool:

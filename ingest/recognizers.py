@@ -21,7 +21,7 @@ from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecogniz
 
 from core.errors import ConfigError
 from ingest.address_model import AddressModelRecognizer
-from ingest.addresses import ADDRESS_PATTERNS
+from ingest.addresses import ADDRESS_PATTERNS, without_trailing_sentence
 from ingest.anonymize import ENTITY_TYPES
 from ingest.name_lists import is_plain_word, not_a_person
 from ingest.names import CAMEL_CASE, NameListRecognizer
@@ -95,6 +95,13 @@ PHONE_PATTERNS = (
         rf"(?<![\w-])0\d{{1,4}}[\s-]\d{{3,4}}[\s-]?\d{{3,4}}\b{_EXTENSION}",
         0.6,
     ),
+    # 0532 418 27 90, 070-123 45 67, 079 555 12 34: a trunk prefix, three digits, two pairs
+    # (Turkey, Sweden, Switzerland)
+    Pattern(
+        "phone_trunk_pairs",
+        rf"(?<![\w.-])0\d{{1,3}}[\s-]\d{{3}}(?:[\s-]\d{{2}}){{2}}\b(?![\s.-]\d){_EXTENSION}",
+        0.6,
+    ),
     # (02) 5550 4417, (11) 4555-7821, (11) 98765-4321: an area code in brackets
     Pattern("phone_bracket_area", rf"\(0?\d{{1,3}}\)\s?\d{{3,5}}[\s-]?\d{{4}}\b{_EXTENSION}", 0.7),
     # 98200 45617, 098450 12345: Indian mobiles, five and five
@@ -109,11 +116,11 @@ PHONE_PATTERNS = (
     Pattern("phone_eight", r"(?<![\w.-])[3689]\d{3}\s\d{4}\b(?![\s.-]\d)", 0.45),
     # 555-0142: a local number
     Pattern("phone_local", rf"(?<![\w.-])\d{{3}}-\d{{4}}\b(?![-.]\d){_EXTENSION}", 0.5),
-    # 512 345 678, 612 34 56 78: nine-digit mobiles written without a prefix (Poland,
-    # Spain; they start with 5 to 8); "450 000 000" is an amount, not a phone
+    # 512 345 678, 612 34 56 78, 912 345 678: nine-digit mobiles written without a prefix
+    # (Poland, Spain, Portugal, Peru; they start with 5 to 9); "450 000 000" is an amount
     Pattern(
         "phone_nine_grouped",
-        r"(?<![\w.,\-€$£])(?![\d\s]*\s00\d?\b)[5-8]\d{2}(?:\s\d{3}\s\d{3}|\s\d{2}\s\d{2}\s\d{2})"
+        r"(?<![\w.,\-€$£])(?![\d\s]*\s00\d?\b)[5-9]\d{2}(?:\s\d{3}\s\d{3}|\s\d{2}\s\d{2}\s\d{2})"
         r"\b(?![\s.,-]?\d)",
         0.45,
     ),
@@ -220,10 +227,26 @@ def _handle(_: Sequence[str]) -> list[EntityRecognizer]:
     ]
 
 
+class _AddressPatternRecognizer(PatternRecognizer):
+    """The address patterns, each match cut before a last sentence that holds no number.
+
+    A pattern's tail of city and district words can run on into the next
+    sentence ("8005 Zürich. VAT"); see ``without_trailing_sentence``.
+    """
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def]
+        """ADDRESS spans in ``text``."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            kept = without_trailing_sentence(text[result.start : result.end])
+            result.end = result.start + len(kept)
+        return results
+
+
 def _address(_: Sequence[str]) -> list[EntityRecognizer]:
     patterns = [Pattern(name, regex, score) for name, regex, score in ADDRESS_PATTERNS]
     return [
-        PatternRecognizer("ADDRESS", patterns=patterns, global_regex_flags=CASE_SENSITIVE),
+        _AddressPatternRecognizer("ADDRESS", patterns=patterns, global_regex_flags=CASE_SENSITIVE),
         AddressModelRecognizer(),
     ]
 

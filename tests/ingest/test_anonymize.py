@@ -26,6 +26,9 @@ from ingest.recognizers import build_recognizers
         # nine-digit mobiles with no prefix (Poland, Spain), and an extension on its own
         ("text me 604 218 377 or 677 21 48 90", "text me <PHONE> or <PHONE>"),
         ("payroll goes to Olga (ext. 3316)", "payroll goes to <PERSON> (<PHONE>)"),
+        # Portuguese and Peruvian mobiles start with 9; a trunk prefix then pairs (Turkey, Sweden)
+        ("liga-me 912 876 543", "liga-me <PHONE>"),
+        ("ring 0532 418 27 90 or 070-123 45 67", "ring <PHONE> or <PHONE>"),
         # employee ids in the configured formats
         ("my id is EMP-004512, badge B1234567", "my id is <EMPLOYEE_ID>, badge <EMPLOYEE_ID>"),
         # chat handles, but not Slack's broadcasts
@@ -49,6 +52,11 @@ from ingest.recognizers import build_recognizers
             "drop it at 45 Elm St. Apt 3, Springfield, IL 62704 please",
             "drop it at <ADDRESS> please",
         ),
+        # an address ends where a sentence without a number starts
+        (
+            "post it to Hardturmstrasse 161, 8005 Zürich. VAT is on us.",
+            "post it to <ADDRESS>. VAT is on us.",
+        ),
     ],
 )
 def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expected) -> None:
@@ -70,6 +78,8 @@ def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expect
         "@all standup moved to 10:30",  # Slack's broadcast to everyone
         "Retro is in the Ada Lovelace room on Tues/Thu.",  # rooms named after people, weekdays
         "Budget is 450 000 000 won for 2027.",  # big numbers are not phones
+        "Flights to São Paulo, Porto Alegre and Da Nang are booked.",  # places in two words
+        "Atlas v2 and Jasper 3.1 ship in March.",  # products with their versions
     ],
 )
 def test_leaves_lookalikes_alone(anonymizer, text) -> None:
