@@ -260,7 +260,7 @@ _ID_LABEL = (
     r"|(?:my|his|her|their|your)\s+(?:employee\s+)?id"
     r"|personalnummer|mitarbeiternummer|matricule)"
 )
-_ID = r"[A-Za-z]{0,4}[-#]?\d{3,12}(?:-\d{1,6})?"
+_ID = r"[A-Za-z]{0,4}[-#]?(?:\d{3,12}|\d{2}-\d{3,8})(?:-\d{1,6})?"
 LABELED_ID_PATTERN = Pattern(
     "labeled_employee_id",
     rf"\b{_ID_LABEL}\s*(?:is\s+|[:=#]\s*)?{_ID}\b",

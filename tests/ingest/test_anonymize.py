@@ -110,6 +110,7 @@ def test_configured_employee_id_formats_are_used() -> None:
         ("Mine (badge 71003) got reset", "Mine (badge <EMPLOYEE_ID>) got reset"),
         ("my id is E1234567 if helpdesk asks", "my id is <EMPLOYEE_ID> if helpdesk asks"),
         ("Personalnummer 004417.", "Personalnummer <EMPLOYEE_ID>."),  # German label
+        ("Can someone fix? staff id 77-40218", "Can someone fix? staff id <EMPLOYEE_ID>"),
         ("the badge reader on floor 3 is down", "the badge reader on floor 3 is down"),  # no id
     ],
 )
