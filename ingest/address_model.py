@@ -26,7 +26,7 @@ from typing import Any
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from core.errors import ConfigError
-from ingest.addresses import without_trailing_sentence
+from ingest.addresses import has_a_number_besides_dates, without_trailing_sentence
 
 LABEL = "ADDRESS"
 SPANS_KEY = "address"
@@ -61,11 +61,12 @@ def looks_like_an_address(span: str) -> bool:
     """Whether a span the model found has what every address has: a digit and a letter.
 
     The model's stray spans are mostly digit-only phone numbers, names without
-    a number, and links; none is an address, and the other recognizers find them.
+    a number, dates ("23-27 December") and links; none is an address, and the
+    other recognizers find the phones and links. A date's numbers do not count.
     """
     if "://" in span or "@" in span:
         return False
-    return _DIGIT.search(span) is not None and any(c.isalpha() for c in span)
+    return has_a_number_besides_dates(span) and any(c.isalpha() for c in span)
 
 
 def load_address_model(path: str | Path) -> Any:

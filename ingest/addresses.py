@@ -206,3 +206,17 @@ def without_trailing_sentence(span: str) -> str:
     if stops and not _DIGIT.search(span, stops[-1].end()):
         return span[: stops[-1].start()]
     return span
+
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
+)
+_DAYS = r"\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?"
+# 17 September, 23-27 December, Jan 2, March 3rd-5th, 4 June 2026: dates, not addresses.
+_DATES = re.compile(rf"\b(?:{_DAYS}\s+{_MONTH}|{_MONTH}\s+{_DAYS}\b)(?:,?\s+\d{{4}}\b)?")
+
+
+def has_a_number_besides_dates(span: str) -> bool:
+    """Whether ``span`` holds a digit outside its dates: an address does, "4-7 June" does not."""
+    return _DIGIT.search(_DATES.sub(" ", span)) is not None

@@ -21,7 +21,11 @@ from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecogniz
 
 from core.errors import ConfigError
 from ingest.address_model import AddressModelRecognizer
-from ingest.addresses import ADDRESS_PATTERNS, without_trailing_sentence
+from ingest.addresses import (
+    ADDRESS_PATTERNS,
+    has_a_number_besides_dates,
+    without_trailing_sentence,
+)
 from ingest.anonymize import ENTITY_TYPES
 from ingest.name_lists import is_plain_word, not_a_person
 from ingest.names import CAMEL_CASE, NameListRecognizer
@@ -124,6 +128,12 @@ PHONE_PATTERNS = (
         r"\b(?![\s.,-]?\d)",
         0.45,
     ),
+    # 22 629 14 05: a two-digit area code, three digits, two pairs (Polish landlines)
+    Pattern(
+        "phone_two_three_pairs", r"(?<![\w.,-])[1-9]\d\s\d{3}\s\d{2}\s\d{2}\b(?![\s.,-]?\d)", 0.45
+    ),
+    # 412 55 390: eight-digit Norwegian mobiles, three, two and three
+    Pattern("phone_three_two_three", r"(?<![\w.,-])[49]\d{2}\s\d{2}\s\d{3}\b(?![\s.,-]?\d)", 0.45),
     # (ext. 2207), extension 4411: an internal extension on its own reaches one desk
     Pattern("phone_extension_alone", r"(?i:\b(?:ext|extn)\.?|\bextension)\s*#?\s*\d{2,6}\b", 0.5),
 )
@@ -231,7 +241,8 @@ class _AddressPatternRecognizer(PatternRecognizer):
     """The address patterns, each match cut before a last sentence that holds no number.
 
     A pattern's tail of city and district words can run on into the next
-    sentence ("8005 Zürich. VAT"); see ``without_trailing_sentence``.
+    sentence ("8005 Zürich. VAT"); see ``without_trailing_sentence``. A match
+    whose only numbers are dates ("23-27 December") is dropped.
     """
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def]
@@ -240,7 +251,7 @@ class _AddressPatternRecognizer(PatternRecognizer):
         for result in results:
             kept = without_trailing_sentence(text[result.start : result.end])
             result.end = result.start + len(kept)
-        return results
+        return [r for r in results if has_a_number_besides_dates(text[r.start : r.end])]
 
 
 def _address(_: Sequence[str]) -> list[EntityRecognizer]:

@@ -29,6 +29,8 @@ from ingest.recognizers import build_recognizers
         # Portuguese and Peruvian mobiles start with 9; a trunk prefix then pairs (Turkey, Sweden)
         ("liga-me 912 876 543", "liga-me <PHONE>"),
         ("ring 0532 418 27 90 or 070-123 45 67", "ring <PHONE> or <PHONE>"),
+        # a Polish landline and a Norwegian mobile
+        ("tel. 22 629 14 05, mobil 412 55 390", "tel. <PHONE>, mobil <PHONE>"),
         # employee ids in the configured formats
         ("my id is EMP-004512, badge B1234567", "my id is <EMPLOYEE_ID>, badge <EMPLOYEE_ID>"),
         # chat handles, but not Slack's broadcasts
@@ -80,6 +82,7 @@ def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expect
         "Budget is 450 000 000 won for 2027.",  # big numbers are not phones
         "Flights to São Paulo, Porto Alegre and Da Nang are booked.",  # places in two words
         "Atlas v2 and Jasper 3.1 ship in March.",  # products with their versions
+        "The offsite runs 23-27 December, then Computex on 4-7 June.",  # dates, not addresses
     ],
 )
 def test_leaves_lookalikes_alone(anonymizer, text) -> None:
