@@ -58,7 +58,7 @@ def may_hold_an_address(text: str) -> bool:
 
 
 def looks_like_an_address(span: str) -> bool:
-    """Whether a span the model found has what every address has: a digit and a letter.
+    """Whether a span the model found has what every address has: a number and a letter.
 
     The model's stray spans are mostly digit-only phone numbers, names without
     a number, dates ("23-27 December") and links; none is an address, and the
@@ -93,24 +93,24 @@ def load_address_model(path: str | Path) -> Any:
 def mark_addresses(nlp: Any, docs: Sequence[Any], batch_size: int = 128) -> None:
     """Put the address spans ``nlp`` finds in each doc that may hold one on ``doc.spans``.
 
-    The model tokenizes the text itself; its spans are mapped back onto each
-    doc by character offsets, growing to whole tokens.
+    The model tokenizes the text itself; its spans are cut before a trailing
+    sentence without a number (``without_trailing_sentence``), checked with
+    ``looks_like_an_address``, and mapped back onto each doc by character
+    offsets, growing to whole tokens.
     """
     wanted = [doc for doc in docs if may_hold_an_address(doc.text)]
     for doc in docs:
         doc.spans[SPANS_KEY] = []
     found_docs = nlp.pipe([doc.text for doc in wanted], batch_size=batch_size)
     for doc, found in zip(wanted, found_docs, strict=True):
-        spans = [
-            doc.char_span(
-                ent.start_char,
-                ent.start_char + len(without_trailing_sentence(ent.text)),
-                label=LABEL,
-                alignment_mode="expand",
-            )
-            for ent in found.ents
-            if ent.label_ == LABEL and looks_like_an_address(without_trailing_sentence(ent.text))
-        ]
+        spans = []
+        for ent in found.ents:
+            text = without_trailing_sentence(ent.text)
+            if ent.label_ == LABEL and looks_like_an_address(text):
+                end = ent.start_char + len(text)
+                spans.append(
+                    doc.char_span(ent.start_char, end, label=LABEL, alignment_mode="expand")
+                )
         doc.spans[SPANS_KEY] = [span for span in spans if span is not None]
 
 

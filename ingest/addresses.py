@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from presidio_analyzer import Pattern, PatternRecognizer
+
 _UPPER = "A-ZÀ-ÞĀ-Žƀ-ɏḀ-ỿ"  # capitals in Latin scripts, Vietnamese included
 _WORD = r"[^\W\d_]+"
 # A capitalised word, possibly hyphenated or abbreviated: São, Nguyễn, Sainte-Catherine, Col.
@@ -190,33 +192,64 @@ ADDRESS_PATTERNS: tuple[tuple[str, str, float], ...] = (
 )
 
 _SENTENCE_STOP = re.compile(r"[.!?]+\s+(?=[A-Z])")
+# St., Mt., Av., boul., Col., CDMX.: a word this short before a stop may be an abbreviation.
+_SHORT_WORD_BEFORE = re.compile(r"(?:^|[^\w])[^\W\d_]{1,4}$")
 _DIGIT = re.compile(r"\d")
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
+)
+_DAYS = r"\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?"
+# 17 September, 23-27 December, Jan 2, March 3rd-5th, 4 June 2026: dates, not addresses;
+# but 12 May Street and 4 June Avenue are streets.
+_DATES = re.compile(
+    rf"\b(?:{_DAYS}\s+{_MONTH}|{_MONTH}\s+{_DAYS}\b)(?:,?\s+\d{{4}}\b)?(?!\s+(?:{SUFFIXES})\b)"
+)
 
 
 def without_trailing_sentence(span: str) -> str:
     """``span`` without a last sentence that runs on past the address with no number in it.
 
-    The model sometimes carries an address on into the next sentence
-    ("Hardturmstrasse 161, 8005 Zürich. VAT no. is"); every address part holds a
-    number or comes before one, so a trailing sentence without a digit is not
-    address. Abbreviations inside the address ("Av. Insurgentes Sur 1602") are
-    followed by a number and stay.
+    The model and the patterns' tails sometimes carry an address on into the
+    next sentence ("Hardturmstrasse 161, 8005 Zürich. VAT no. is"). A stop
+    after a word of at most four letters is taken for an abbreviation inside
+    the address ("25 St. James Street", "Av. Insurgentes Sur 1602"), never for
+    the end of a sentence, so an address is never cut short there.
     """
-    stops = list(_SENTENCE_STOP.finditer(span))
+    stops = [
+        stop
+        for stop in _SENTENCE_STOP.finditer(span)
+        if not _SHORT_WORD_BEFORE.search(span, 0, stop.start())
+    ]
     if stops and not _DIGIT.search(span, stops[-1].end()):
         return span[: stops[-1].start()]
     return span
 
 
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
-)
-_DAYS = r"\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?"
-# 17 September, 23-27 December, Jan 2, March 3rd-5th, 4 June 2026: dates, not addresses.
-_DATES = re.compile(rf"\b(?:{_DAYS}\s+{_MONTH}|{_MONTH}\s+{_DAYS}\b)(?:,?\s+\d{{4}}\b)?")
-
-
 def has_a_number_besides_dates(span: str) -> bool:
     """Whether ``span`` holds a digit outside its dates: an address does, "4-7 June" does not."""
     return _DIGIT.search(_DATES.sub(" ", span)) is not None
+
+
+class AddressPatternRecognizer(PatternRecognizer):
+    """ADDRESS spans from ``ADDRESS_PATTERNS``, each cut before a trailing sentence.
+
+    A pattern's tail of city and district words can run on into the next
+    sentence ("8005 Zürich. VAT"); see ``without_trailing_sentence``. A match
+    whose only numbers are dates ("23-27 December") is dropped.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ADDRESS",
+            patterns=[Pattern(name, regex, score) for name, regex, score in ADDRESS_PATTERNS],
+            global_regex_flags=re.MULTILINE | re.DOTALL,
+        )
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def]
+        """ADDRESS spans in ``text``."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            kept = without_trailing_sentence(text[result.start : result.end])
+            result.end = result.start + len(kept)
+        return [r for r in results if has_a_number_besides_dates(text[r.start : r.end])]

@@ -32,8 +32,12 @@ PLACE_AFTER = re.compile(
     r"room|rooms|boardroom|auditorium|city)\b",
     re.IGNORECASE,
 )
-# "Atlas v2", "Jasper 3.1", "clara-v3": a product and its version, not a person.
-VERSION_AFTER = re.compile(r"[\s-]*(?:v\d+(?:\.\d+)*|\d+\.\d+(?:\.\d+)*)\b", re.IGNORECASE)
+# "Atlas v2", "clara-v3": a product and its version, not a person. Only a "v" number on
+# the same line: "Call Piotr 14.30", "Anna Nowak 4.5/5" are people.
+VERSION_AFTER = re.compile(r"[ \t]*-?v\d+(?:\.\d+)*\b", re.IGNORECASE)
+# "flights to São Paulo", "our team in Da Nang": a place name whose words are also names
+# ("Paulo", "Nang") is a place after these, unless a possessive follows ("in Juan Díaz's team").
+PLACE_BEFORE = re.compile(r"\b(?:in|near|around|across|outside|throughout|visiting)\s+$", re.I)
 # "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.
 ROOM_BEFORE = re.compile(
     r"\b(?:room|boardroom|sala|salle|raum|meeting room|conference room|huddle|pod)\s*$",
@@ -236,11 +240,14 @@ def not_a_person(text: str, start: int, end: int) -> bool:
     """Whether the PERSON candidate ``text[start:end]`` is really a place, a room or a phrase.
 
     True for a span followed by "office" or "team" (a city) or by a version
-    ("Atlas v2", a product), preceded by "Room"
-    (a meeting room), holding a lower-case word that is no name particle (a
-    foreign phrase the NER took for a name: "jornada reducida"), naming a place in
-    several words ("Porto Alegre"), or a single word that is no first name and
-    either lower case ("aguinaldo") or a place ("Davao").
+    ("Atlas v2", a product), preceded by "Room" (a meeting room), holding a
+    lower-case word that is no name particle (a foreign phrase the NER took for
+    a name: "jornada reducida"), or naming a place (``is_place``) with no word
+    that is in a name list ("Porto Alegre") or after "in" ("in São Paulo").
+    A single word in no first-name list that is lower case ("aguinaldo") or in
+    the hand-written ``places.txt`` ("Davao") is not a person either. A place
+    that is also a name ("Juan Díaz", "García") stays a person otherwise:
+    missing a person costs more than redacting a city.
     """
     if PLACE_AFTER.match(text, end) or VERSION_AFTER.match(text, end):
         return True
@@ -251,11 +258,14 @@ def not_a_person(text: str, start: int, end: int) -> bool:
     if ROOM_BEFORE.search(text[start:end].split(" ", 1)[0]):  # "Boardroom Kilimanjaro"
         return True
     words = text[start:end].split()
-    if len(words) > 1 and is_place(text[start:end].strip(".,;:!?'\"()")):
+    name = text[start:end].strip(".,;:!?'\"()")
+    if is_place(name) and not any(fold(w.strip(".,;:!?'\"()")) in all_names() for w in words):
+        return True  # "Porto Alegre", "Campinas": no word of it is a known name
+    if is_place(name) and PLACE_BEFORE.search(text, 0, start) and text[end : end + 1] not in "'’":
         return True
     if len(words) == 1:
         word = words[0].strip(".,;:!?'\"()")
-        if is_place(word) and not is_first_name(word):
+        if fold(word) in word_list("places.txt") and not is_first_name(word):
             return True
         return word.islower() and not is_first_name(word)
     return any(

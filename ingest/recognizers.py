@@ -21,11 +21,7 @@ from presidio_analyzer.predefined_recognizers import IpRecognizer, SpacyRecogniz
 
 from core.errors import ConfigError
 from ingest.address_model import AddressModelRecognizer
-from ingest.addresses import (
-    ADDRESS_PATTERNS,
-    has_a_number_besides_dates,
-    without_trailing_sentence,
-)
+from ingest.addresses import AddressPatternRecognizer
 from ingest.anonymize import ENTITY_TYPES
 from ingest.name_lists import is_plain_word, not_a_person
 from ingest.names import CAMEL_CASE, NameListRecognizer
@@ -128,9 +124,12 @@ PHONE_PATTERNS = (
         r"\b(?![\s.,-]?\d)",
         0.45,
     ),
-    # 22 629 14 05: a two-digit area code, three digits, two pairs (Polish landlines)
+    # 22 629 14 05, (22) 629 14 05: a two-digit area code, three digits, two pairs (Polish
+    # landlines)
     Pattern(
-        "phone_two_three_pairs", r"(?<![\w.,-])[1-9]\d\s\d{3}\s\d{2}\s\d{2}\b(?![\s.,-]?\d)", 0.45
+        "phone_two_three_pairs",
+        r"(?<![\w.,-])(?:\([1-9]\d\)|[1-9]\d)\s\d{3}\s\d{2}\s\d{2}\b(?![\s.,-]?\d)",
+        0.45,
     ),
     # 412 55 390: eight-digit Norwegian mobiles, three, two and three
     Pattern("phone_three_two_three", r"(?<![\w.,-])[49]\d{2}\s\d{2}\s\d{3}\b(?![\s.,-]?\d)", 0.45),
@@ -156,8 +155,8 @@ class _SpacyPersonRecognizer(SpacyRecognizer):
     "@dkim"), and so are leading acronyms and camel-case product names ("VP Ray",
     "WhatsApp Wanjiru" -> "Ray", "Wanjiru"). Spans are dropped that hold digits or
     an ``@`` ("L6", "OPS-112"; handles have their own recognizer), that are one
-    everyday word in no name list ("Email", "Reorg"), or one place name in no
-    first-name list ("Davao").
+    everyday word in no name list ("Email", "Reorg"), or that ``not_a_person``
+    takes for a place, a room or a versioned product ("Porto Alegre", "Atlas v2").
     """
 
     def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
@@ -237,29 +236,8 @@ def _handle(_: Sequence[str]) -> list[EntityRecognizer]:
     ]
 
 
-class _AddressPatternRecognizer(PatternRecognizer):
-    """The address patterns, each match cut before a last sentence that holds no number.
-
-    A pattern's tail of city and district words can run on into the next
-    sentence ("8005 Zürich. VAT"); see ``without_trailing_sentence``. A match
-    whose only numbers are dates ("23-27 December") is dropped.
-    """
-
-    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def]
-        """ADDRESS spans in ``text``."""
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        for result in results:
-            kept = without_trailing_sentence(text[result.start : result.end])
-            result.end = result.start + len(kept)
-        return [r for r in results if has_a_number_besides_dates(text[r.start : r.end])]
-
-
 def _address(_: Sequence[str]) -> list[EntityRecognizer]:
-    patterns = [Pattern(name, regex, score) for name, regex, score in ADDRESS_PATTERNS]
-    return [
-        _AddressPatternRecognizer("ADDRESS", patterns=patterns, global_regex_flags=CASE_SENSITIVE),
-        AddressModelRecognizer(),
-    ]
+    return [AddressPatternRecognizer(), AddressModelRecognizer()]
 
 
 # "employee id 4471203", "staff no: A-22817", "badge # 88213", "badge is B-20931",
