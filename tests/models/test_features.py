@@ -57,3 +57,24 @@ def test_a_batch_read_twice_is_transformed_once() -> None:
     features = LexicalFeatures().fit(TEXTS * 2)
     assert features.transform(list(TEXTS)) is features.transform(list(TEXTS))
     assert features.transform(TEXTS[:1]).shape[0] == 1
+
+
+def test_word_bigrams_are_features_beside_character_ngrams() -> None:
+    features = LexicalFeatures().fit(["hiring freeze again", "a hiring freeze", "no freeze"])
+    assert "hiring freeze" in features.vectorizers_["word"].vocabulary_
+    assert "freez" in features.vectorizers_["char"].vocabulary_
+
+
+def test_saved_features_load_back_identical(tmp_path) -> None:
+    features = LexicalFeatures().fit(TEXTS * 2)
+    features.save(tmp_path)
+    loaded = LexicalFeatures.load(tmp_path)
+    assert loaded.fingerprint == features.fingerprint
+    assert (loaded.transform(TEXTS) != features.transform(TEXTS)).nnz == 0
+
+
+def test_a_version_saved_before_word_ngrams_loads_with_character_ngrams_only(tmp_path) -> None:
+    LexicalFeatures(words=False).fit(TEXTS * 2).save(tmp_path)
+    loaded = LexicalFeatures.load(tmp_path)
+    assert list(loaded.vectorizers_) == ["char"]
+    assert loaded.transform(TEXTS).shape[1] == len(loaded.vectorizers_["char"].vocabulary_)
