@@ -28,14 +28,7 @@ SETTINGS: dict[str, Any] = {
     "max_features": 40000,
     "lowercase": True,
 }
-WORD_SETTINGS: dict[str, Any] = {
-    "analyzer": "word",
-    "ngram_range": (1, 2),
-    "min_df": 2,
-    "sublinear_tf": True,
-    "max_features": 40000,
-    "lowercase": True,
-}
+WORD_SETTINGS: dict[str, Any] = {**SETTINGS, "analyzer": "word", "ngram_range": (1, 2)}
 # File stems of each vectorizer's vocabulary (JSON) and idf weights (npz) in a model folder.
 _FILES = {"char": "lexical", "word": "lexical_words"}
 
