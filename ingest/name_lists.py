@@ -35,7 +35,7 @@ PLACE_AFTER = re.compile(
 # "Atlas v2", "clara-v3": a product and its version, not a person. Only a "v" number on
 # the same line: "Call Piotr 14.30", "Anna Nowak 4.5/5" are people.
 VERSION_AFTER = re.compile(r"[ \t]*-?v\d+(?:\.\d+)*\b", re.IGNORECASE)
-# "flights to São Paulo", "our team in Da Nang": a place name whose words are also names
+# "our team in São Paulo", "visiting Da Nang": a place name whose words are also names
 # ("Paulo", "Nang") is a place after these, unless a possessive follows ("in Juan Díaz's team").
 PLACE_BEFORE = re.compile(r"\b(?:in|near|around|across|outside|throughout|visiting)\s+$", re.I)
 # "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.
@@ -261,7 +261,11 @@ def not_a_person(text: str, start: int, end: int) -> bool:
     name = text[start:end].strip(".,;:!?'\"()")
     if is_place(name) and not any(fold(w.strip(".,;:!?'\"()")) in all_names() for w in words):
         return True  # "Porto Alegre", "Campinas": no word of it is a known name
-    if is_place(name) and PLACE_BEFORE.search(text, 0, start) and text[end : end + 1] not in "'’":
+    if (
+        is_place(name)
+        and PLACE_BEFORE.search(text, 0, start)
+        and not text.startswith(("'", "’"), end)
+    ):
         return True
     if len(words) == 1:
         word = words[0].strip(".,;:!?'\"()")

@@ -96,6 +96,7 @@ def test_replaces_each_kind_of_pii_with_its_placeholder(anonymizer, text, expect
         "Retro is in the Ada Lovelace room on Tues/Thu.",  # rooms named after people, weekdays
         "Budget is 450 000 000 won for 2027.",  # big numbers are not phones
         "Our teams in São Paulo and in Da Nang are growing.",  # places after "in"
+        "Our new hires are all in São Paulo",  # a place after "in" that ends the post
         "Atlas v2 and Jasper v3.1 ship in March.",  # products with their versions
         "The offsite runs 23-27 December, then Computex on 4-7 June.",  # dates, not addresses
     ],
