@@ -38,6 +38,7 @@ VERSION_AFTER = re.compile(r"[ \t]*-?v\d+(?:\.\d+)*\b", re.IGNORECASE)
 # "our team in São Paulo", "visiting Da Nang": a place name whose words are also names
 # ("Paulo", "Nang") is a place after these, unless a possessive follows ("in Juan Díaz's team").
 PLACE_BEFORE = re.compile(r"\b(?:in|near|around|across|outside|throughout|visiting)\s+$", re.I)
+_PUNCTUATION = ".,;:!?'\"()"
 # "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.
 ROOM_BEFORE = re.compile(
     r"\b(?:room|boardroom|sala|salle|raum|meeting room|conference room|huddle|pod)\s*$",
@@ -257,23 +258,20 @@ def not_a_person(text: str, start: int, end: int) -> bool:
         return True
     if ROOM_BEFORE.search(text[start:end].split(" ", 1)[0]):  # "Boardroom Kilimanjaro"
         return True
-    words = text[start:end].split()
-    name = text[start:end].strip(".,;:!?'\"()")
-    if is_place(name) and not any(fold(w.strip(".,;:!?'\"()")) in all_names() for w in words):
-        return True  # "Porto Alegre", "Campinas": no word of it is a known name
-    if (
-        is_place(name)
-        and PLACE_BEFORE.search(text, 0, start)
-        and not text.startswith(("'", "’"), end)
-    ):
-        return True
+    words = [w.strip(_PUNCTUATION) for w in text[start:end].split()]
+    if is_place(" ".join(words)):
+        if not any(fold(word) in all_names() for word in words):
+            return True  # "Porto Alegre", "Campinas": no word of it is a known name
+        if PLACE_BEFORE.search(text, 0, start) and not text.startswith(("'", "’"), end):
+            return True  # "in São Paulo", but not "in Juan Díaz's team"
     if len(words) == 1:
-        word = words[0].strip(".,;:!?'\"()")
+        word = words[0]
         if fold(word) in word_list("places.txt") and not is_first_name(word):
             return True
         return word.islower() and not is_first_name(word)
     return any(
-        w[:1].islower() and w not in NAME_PARTICLES and not PREFIXED_SURNAME.match(w) for w in words
+        w[:1].islower() and w not in NAME_PARTICLES and not PREFIXED_SURNAME.match(w)
+        for w in text[start:end].split()
     )
 
 
