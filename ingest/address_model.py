@@ -37,8 +37,11 @@ _DIGIT = re.compile(r"\d")
 # one, but 90 mins, 3 days, 10 people are). Years are kept: 2001 Market St.
 _OTHER_NUMBERS = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm|h)?\b|\b\d{1,2}\s*(?:am|pm)\b|\b[vVQqLlEe]\d+(?:\.\d+)*s?\b"
-    r"|\b\d+(?:\.\d+)?\s*%|\b\d+\s*(?:min|mins|minutes|hours|hrs|h|days|weeks|people|k|x|ms|s|GB|MB)\b"
+    r"|\b\d+(?:\.\d+)?\s*%|\b\d+\s*-?\s*(?:min|mins|minutes?|hours?|hrs|h|days?|weeks?|months?|years?"
+    r"|people|k|x|ms|s|GB|MB)\b"
 )
+# 10.77.3.142: a machine's address, which the IP recognizer finds; its digits are not a street's.
+_IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 
 
 def packaged_model_dir() -> Path:
@@ -61,12 +64,15 @@ def looks_like_an_address(span: str) -> bool:
     """Whether a span the model found has what every address has: a number and a letter.
 
     The model's stray spans are mostly digit-only phone numbers, names without
-    a number, dates ("23-27 December") and links; none is an address, and the
-    other recognizers find the phones and links. A date's numbers do not count.
+    a number, dates and times ("Thursday 14 Nov, 10:00"), counts ("the 4-day
+    week", "every 30 s") and links; none is an address, and the other
+    recognizers find the phones, links and IP addresses. So the numbers of
+    dates, times, versions, counts and IP addresses do not count.
     """
     if "://" in span or "@" in span:
         return False
-    return has_a_number_besides_dates(span) and any(c.isalpha() for c in span)
+    numbers = _OTHER_NUMBERS.sub(" ", _IPV4.sub(" ", span))
+    return has_a_number_besides_dates(numbers) and any(c.isalpha() for c in span)
 
 
 def load_address_model(path: str | Path) -> Any:

@@ -39,6 +39,8 @@ VERSION_AFTER = re.compile(r"[ \t]*-?v\d+(?:\.\d+)*\b", re.IGNORECASE)
 # ("Paulo", "Nang") is a place after these, unless a possessive follows ("in Juan Díaz's team").
 PLACE_BEFORE = re.compile(r"\b(?:in|near|around|across|outside|throughout|visiting)\s+$", re.I)
 _PUNCTUATION = ".,;:!?'\"()"
+# "A. Chowdhury", "J. R. Okafor": initials before a name belong to it.
+INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){0,2}[A-Z]\.\s$")
 # "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.
 ROOM_BEFORE = re.compile(
     r"\b(?:room|boardroom|sala|salle|raum|meeting room|conference room|huddle|pod)\s*$",
@@ -72,6 +74,9 @@ NAME_PARTICLES = frozenset(
         "al",
         "el",
         "ibn",
+        # Costa e Silva, Ortega y Gasset: Portuguese and Spanish compound surnames
+        "e",
+        "y",
     ]
 )
 CUES_BEFORE = frozenset(
@@ -273,6 +278,12 @@ def not_a_person(text: str, start: int, end: int) -> bool:
         w[:1].islower() and w not in NAME_PARTICLES and not PREFIXED_SURNAME.match(w)
         for w in text[start:end].split()
     )
+
+
+def with_initials(text: str, start: int) -> int:
+    """Where a name found at ``start`` begins once the initials before it are counted in."""
+    initials = INITIALS_BEFORE.search(text, 0, start)
+    return initials.start() if initials else start
 
 
 def is_place(name: str) -> bool:

@@ -34,6 +34,7 @@ from ingest.name_lists import (
     not_a_person,
     starts_sentence,
     stop_words,
+    with_initials,
     word_list,
 )
 
@@ -100,12 +101,14 @@ class NameListRecognizer(EntityRecognizer):
     ) -> tuple[int, int]:
         """Grow a name over the name-like words right beside it.
 
-        Capitalised name-like words join (Ngo Van Minh), and so do particles
-        followed by one (Van den Broeck, de la Cruz).
+        Capitalised name-like words join (Ngo Van Minh), and so do initials
+        before it (A. Chowdhury) and particles followed by one (Van den Broeck,
+        de la Cruz, Costa e Silva).
         """
         start, end = span
         while (left := by_end.get(start - 1)) and text[start - 1] == " " and self._name_like(left):
             start = left.start()
+        start = with_initials(text, start)
         while (right := by_start.get(end + 1)) and text[end] == " ":
             if self._name_like(right):
                 end = right.end()

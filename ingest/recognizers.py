@@ -23,7 +23,7 @@ from core.errors import ConfigError
 from ingest.address_model import AddressModelRecognizer
 from ingest.addresses import AddressPatternRecognizer
 from ingest.anonymize import ENTITY_TYPES
-from ingest.name_lists import is_plain_word, not_a_person
+from ingest.name_lists import is_plain_word, not_a_person, with_initials
 from ingest.names import CAMEL_CASE, NameListRecognizer
 
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
@@ -174,7 +174,9 @@ _TOKEN = re.compile(r"\S+")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    tokens = [(m.start() + start, m.end() + start) for m in _TOKEN.finditer(text[start:end])]
+    tokens = _without_labels(
+        text, [(m.start() + start, m.end() + start) for m in _TOKEN.finditer(text[start:end])]
+    )
     while tokens and _everyday_lowercase(text[tokens[0][0] : tokens[0][1]]):
         tokens.pop(0)
     while len(tokens) > 1 and _acronym_or_product(text[tokens[0][0] : tokens[0][1]]):
@@ -190,7 +192,37 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if not_a_person(text, tokens[0][0], tokens[-1][1]):
         return None
-    return tokens[0][0], tokens[-1][1]
+    return with_initials(text, tokens[0][0]), tokens[-1][1]
+
+
+_DASHES = frozenset("-–—")
+
+
+def _without_labels(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``tokens`` without the everyday words set off from the name by a spaced dash.
+
+    No name holds a dash with spaces round it, so the NER's "Bronze - Hina
+    Qureshi" is a label and a name: parts on either side that are only
+    everyday words are dropped, whatever else remains is kept.
+    """
+    parts: list[list[tuple[int, int]]] = [[]]
+    for token in tokens:
+        if text[token[0] : token[1]] in _DASHES:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    parts = [part for part in parts if part]
+    while len(parts) > 1 and _everyday_words(text, parts[0]):
+        parts.pop(0)
+    while len(parts) > 1 and _everyday_words(text, parts[-1]):
+        parts.pop()
+    if len(parts) <= 1:
+        return parts[0] if parts else []
+    return [t for t in tokens if parts[0][0][0] <= t[0] and t[1] <= parts[-1][-1][1]]
+
+
+def _everyday_words(text: str, tokens: list[tuple[int, int]]) -> bool:
+    return all(is_plain_word(text[s:e].strip(".,;:!?'\"()")) for s, e in tokens)
 
 
 def _acronym_or_product(token: str) -> bool:

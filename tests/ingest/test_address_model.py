@@ -74,6 +74,32 @@ def test_a_span_without_both_a_digit_and_a_letter_is_not_an_address(span: str) -
     assert not looks_like_an_address(span)
 
 
+@pytest.mark.parametrize(
+    "span",
+    [
+        "Thursday 14 Nov, 10:00 CET",  # a date and a time
+        "Should the Hanoi dev centre adopt the 4-day week pilot",  # a count of days
+        "~4k req/s. Miguel Ángel Torres",  # a rate
+        "10.77.3.142 every 30 s.",  # an IP address and a count of seconds
+    ],
+)
+def test_a_span_whose_numbers_are_dates_times_counts_or_ips_is_not_an_address(span: str) -> None:
+    assert not looks_like_an_address(span)
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        "2 Wellington Place, Leeds LS1 4AP",
+        "233 S Wacker Dr, Chicago, IL 60606",
+        "12 May Street, Hobart",
+        "Flat 3, 10 Downing St",
+    ],
+)
+def test_a_span_with_a_house_number_or_postcode_looks_like_an_address(span: str) -> None:
+    assert looks_like_an_address(span)
+
+
 def test_training_keeps_its_best_epoch_as_a_loadable_model(tmp_path: Path) -> None:
     streets = ["Acacia Road", "Birch Lane", "Cedar Street", "Dove Close", "Elm Avenue"]
     rows = [

@@ -58,6 +58,13 @@ from ingest.recognizers import build_recognizers
         ("read go/rto-faq or 10.40.12.9:3000/health", "read <URL> or <URL>"),
         # a name with a glued prefix, and one with two particles
         ("Ahmed al-Rashid and Sofía de la Cruz agreed", "<PERSON> and <PERSON> agreed"),
+        # a Portuguese compound surname joined by "e"
+        ("Beijos, Fernanda Costa e Silva", "Beijos, <PERSON>"),
+        # a label set off by a spaced dash is not part of the name after it
+        (
+            "Gold - Ayşe Yılmaz, Bronze - Hina Qureshi. Well done!",
+            "Gold - <PERSON>, Bronze - <PERSON>. Well done!",
+        ),
         # a job title before a name stays
         ("ngl the new VP Ray said it", "ngl the new VP <PERSON> said it"),
         # street addresses
