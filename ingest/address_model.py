@@ -96,19 +96,25 @@ def load_address_model(path: str | Path) -> Any:
     return nlp
 
 
-def mark_addresses(nlp: Any, docs: Sequence[Any], batch_size: int = 128) -> None:
+def mark_addresses(
+    nlp: Any, texts: Sequence[str], docs: Sequence[Any], batch_size: int = 128
+) -> None:
     """Put the address spans ``nlp`` finds in each doc that may hold one on ``doc.spans``.
 
-    The model tokenizes the text itself; its spans are cut before a trailing
+    ``docs`` are the NLP engine's docs of ``texts``; the texts are passed too
+    because ``doc.text`` rebuilds the string from every token. The model
+    tokenizes the text itself; its spans are cut before a trailing
     sentence without a number (``without_trailing_sentence``), checked with
     ``looks_like_an_address``, and mapped back onto each doc by character
     offsets, growing to whole tokens.
     """
-    wanted = [doc for doc in docs if may_hold_an_address(doc.text)]
     for doc in docs:
         doc.spans[SPANS_KEY] = []
-    found_docs = nlp.pipe([doc.text for doc in wanted], batch_size=batch_size)
-    for doc, found in zip(wanted, found_docs, strict=True):
+    wanted = [
+        (text, doc) for text, doc in zip(texts, docs, strict=True) if may_hold_an_address(text)
+    ]
+    found_docs = nlp.pipe([text for text, _ in wanted], batch_size=batch_size)
+    for (_, doc), found in zip(wanted, found_docs, strict=True):
         spans = []
         for ent in found.ents:
             text = without_trailing_sentence(ent.text)

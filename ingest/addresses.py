@@ -248,6 +248,8 @@ class AddressPatternRecognizer(PatternRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[no-untyped-def]
         """ADDRESS spans in ``text``."""
+        if not _DIGIT.search(text):
+            return []  # every span without a digit is dropped below: skip the patterns
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         for result in results:
             kept = without_trailing_sentence(text[result.start : result.end])
