@@ -147,12 +147,6 @@ class NameListRecognizer(EntityRecognizer):
         before = words[index - 1] if index > 0 else None
         after = words[index + 1] if index + 1 < len(words) else None
         previous = before.group().lower() if before else ""
-        following = after.group().lower() if after else ""
-        cued = (
-            previous in CUES_BEFORE
-            or following in CUES_AFTER
-            or bool(CUE_PHRASE.search(text[max(0, match.start() - 24) : match.start()]))
-        )
         prefixed = bool(PREFIXED_SURNAME.match(word))
         capitalised = (word[:1].isupper() or prefixed) and not word.isupper()
         if (word.isupper() and len(word) > 1) or CAMEL_CASE.match(word):
@@ -174,6 +168,12 @@ class NameListRecognizer(EntityRecognizer):
             )
         if not capitalised or len(key) < 2:
             return False
+        following = after.group().lower() if after else ""
+        cued = (
+            previous in CUES_BEFORE
+            or following in CUES_AFTER
+            or bool(CUE_PHRASE.search(text[max(0, match.start() - 24) : match.start()]))
+        )
         if "-" in word and KOREAN_GIVEN_NAME.fullmatch(word):
             return True
         if key not in self.names:
