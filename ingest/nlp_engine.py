@@ -10,12 +10,21 @@ skip loses no recall (docs/anonymization.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from core.errors import ConfigError
 from ingest.address_model import load_address_model, mark_addresses
-from ingest.name_lists import CUES_BEFORE, WORD, is_first_name, is_plain_word, starts_sentence
+from ingest.name_lists import (
+    CUES_BEFORE,
+    WORD,
+    fold,
+    is_first_name,
+    is_plain_word,
+    starts_sentence,
+    stop_words,
+)
 
 SPACY_KEEP = ("ner",)
 
@@ -26,6 +35,8 @@ def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> boo
     True when a capitalised word (not an acronym, not "I") stands mid-sentence
     and is not a known tool name, or starts a sentence and is not an everyday
     word, or when a cue such as "ask" or "ping" is followed by a first name ("ask grace").
+    Capitalised stop words that are no name ("I've", "The" after a comma) and
+    weekdays are never names wherever they stand.
     """
     previous = ""
     for match in WORD.finditer(text):
@@ -36,10 +47,23 @@ def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> boo
             return True
         if not word[:1].isupper() or word.isupper() or word in never_names:
             continue
+        if _never_a_name(word):
+            continue
         at_start = starts_sentence(text, match.start())
         if not at_start or not is_plain_word(word):
             return True
     return False
+
+
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+
+
+def _never_a_name(word: str) -> bool:
+    """A weekday, or a stop word that is no first name ("The", "We're", "I've"; not "Will")."""
+    key = fold(re.split(r"['’]", word, maxsplit=1)[0])
+    return key in _WEEKDAYS or (key in stop_words() and not is_first_name(key))
 
 
 def load_nlp_engine(

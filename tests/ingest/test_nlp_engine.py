@@ -18,6 +18,10 @@ from ingest.nlp_engine import may_hold_a_name
         ("Funmilayo got moved to the Lagos office.", True),
         # a cue followed by a lower-case first name
         ("ask grace about the rota", True),
+        # the pronoun's contractions, stop words after a comma and weekdays are not names
+        ("something I've said before, The rota moves on Friday", False),
+        # a stop word that is also a name still could be one
+        ("then Will said the rota is final", True),
     ],
 )
 def test_decides_where_the_ner_must_read(text: str, expected: bool) -> None:
