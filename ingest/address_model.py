@@ -34,7 +34,7 @@ SCORE = 0.6
 _DIGIT = re.compile(r"\d")
 # Numbers that are never part of an address: times (10:30, 7pm), versions and levels
 # (v2.1, Q3, L5, E6), percentages, and counts of units (12 minutes, 5,000 GPUs is not
-# one, but 90 mins, 3 days, 10 people are). Years are kept: 2001 Market St.
+# one, but 90 mins, 3 days, the 4-day week, 10 people are). Years are kept: 2001 Market St.
 _OTHER_NUMBERS = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm|h)?\b|\b\d{1,2}\s*(?:am|pm)\b|\b[vVQqLlEe]\d+(?:\.\d+)*s?\b"
     r"|\b\d+(?:\.\d+)?\s*%|\b\d+\s*-?\s*(?:min|mins|minutes?|hours?|hrs|h|days?|weeks?|months?|years?"

@@ -27,6 +27,9 @@ from ingest.name_lists import (
 )
 
 SPACY_KEEP = ("ner",)
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
 
 
 def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> bool:
@@ -53,11 +56,6 @@ def may_hold_a_name(text: str, never_names: frozenset[str] = frozenset()) -> boo
         if not at_start or not is_plain_word(word):
             return True
     return False
-
-
-_WEEKDAYS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)
 
 
 def _never_a_name(word: str) -> bool:

@@ -157,6 +157,8 @@ class _SpacyPersonRecognizer(SpacyRecognizer):
     an ``@`` ("L6", "OPS-112"; handles have their own recognizer), that are one
     everyday word in no name list ("Email", "Reorg"), or that ``not_a_person``
     takes for a place, a room or a versioned product ("Porto Alegre", "Atlas v2").
+    A label set off by a spaced dash is left out ("Bronze - Hina Qureshi"), and
+    initials before the name are taken in ("A. Chowdhury").
     """
 
     def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
