@@ -38,7 +38,8 @@ VERSION_AFTER = re.compile(r"[ \t]*-?v\d+(?:\.\d+)*\b", re.IGNORECASE)
 # "our team in São Paulo", "visiting Da Nang": a place name whose words are also names
 # ("Paulo", "Nang") is a place after these, unless a possessive follows ("in Juan Díaz's team").
 PLACE_BEFORE = re.compile(r"\b(?:in|near|around|across|outside|throughout|visiting)\s+$", re.I)
-_PUNCTUATION = ".,;:!?'\"()"
+# What may cling to a word in running text and is never part of a name.
+PUNCTUATION = ".,;:!?'\"()"
 # "A. Chowdhury", "J. R. Okafor": initials before a name belong to it.
 INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){0,2}[A-Z]\.\s$")
 # "Room Everest", "Boardroom Kilimanjaro", "Sala Wisła": a room, not a person, after these.
@@ -263,7 +264,7 @@ def not_a_person(text: str, start: int, end: int) -> bool:
         return True
     if ROOM_BEFORE.search(text[start:end].split(" ", 1)[0]):  # "Boardroom Kilimanjaro"
         return True
-    words = [w.strip(_PUNCTUATION) for w in text[start:end].split()]
+    words = [w.strip(PUNCTUATION) for w in text[start:end].split()]
     if is_place(" ".join(words)):
         if not any(fold(word) in all_names() for word in words):
             return True  # "Porto Alegre", "Campinas": no word of it is a known name

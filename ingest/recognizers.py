@@ -23,7 +23,7 @@ from core.errors import ConfigError
 from ingest.address_model import AddressModelRecognizer
 from ingest.addresses import AddressPatternRecognizer
 from ingest.anonymize import ENTITY_TYPES
-from ingest.name_lists import is_plain_word, not_a_person, with_initials
+from ingest.name_lists import PUNCTUATION, is_plain_word, not_a_person, with_initials
 from ingest.names import CAMEL_CASE, NameListRecognizer
 
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
@@ -190,7 +190,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     span = text[tokens[0][0] : tokens[-1][1]]
     if any(c.isdigit() or c == "@" for c in span):
         return None
-    if len(tokens) == 1 and is_plain_word(span.strip(".,;:!?'\"()")):
+    if len(tokens) == 1 and is_plain_word(span.strip(PUNCTUATION)):
         return None
     if not_a_person(text, tokens[0][0], tokens[-1][1]):
         return None
@@ -224,16 +224,16 @@ def _without_labels(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int,
 
 
 def _everyday_words(text: str, tokens: list[tuple[int, int]]) -> bool:
-    return all(is_plain_word(text[s:e].strip(".,;:!?'\"()")) for s, e in tokens)
+    return all(is_plain_word(text[s:e].strip(PUNCTUATION)) for s, e in tokens)
 
 
 def _acronym_or_product(token: str) -> bool:
-    word = token.strip(".,;:!?'\"()")
+    word = token.strip(PUNCTUATION)
     return (len(word) >= 2 and word.isupper()) or bool(CAMEL_CASE.match(word))
 
 
 def _everyday_lowercase(token: str) -> bool:
-    word = token.strip(".,;:!?'\"()")
+    word = token.strip(PUNCTUATION)
     return word.islower() and is_plain_word(word)
 
 
